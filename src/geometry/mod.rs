@@ -1,0 +1,5 @@
+//! Arrays and the resolved scene: angles, delays and gains of every path.
+
+pub mod array;
+pub mod paths;
+pub mod scene;

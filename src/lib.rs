@@ -1,0 +1,49 @@
+//! # bpms: joint bistatic positioning and monostatic sensing
+//!
+//! A base station (BS) with an `N_B`-element uniform linear array sends OFDM pilots with one
+//! transmit covariance `V = F Fᴴ`. A user equipment (UE) positions itself from the line-of-sight
+//! path and one single-bounce path per passive target (**bistatic positioning, BP**), with
+//! unknown clock bias and orientation; the BS locates the UE and the targets from their echoes
+//! (**monostatic sensing, MS**). bpms computes the Cramér–Rao bounds (CRBs) of both tasks, and of
+//! their fusion, for a scene and a covariance.
+//!
+//! The model is that of [ZCZ25] as restated in the project's `MODEL.md`.
+//!
+//! ## Conventions
+//!
+//! - Two dimensions; SI units inside (metres, radians, seconds, watts). A non-SI quantity carries
+//!   its unit in its name (`_dbm`, `_db`, `_deg`).
+//! - The BS array lies along the global x-axis; angles of departure are `θ = atan2(p − p_B)`,
+//!   in (0, π) for objects in front of the BS. The UE array is rotated by `Δφ`; its angles of
+//!   arrival are measured in its own frame.
+//! - Steering vector of an `N`-element half-wavelength ULA with centred phase reference:
+//!   `[a(x)]_n = g·exp(jπ(n − (N−1)/2) cos x)`, `g = 1/√N` ("unit-norm", the default) or `g = 1`
+//!   ("unit-modulus").
+//! - Noise: complex Gaussian, variance `σ² = F·N_0·Δf` per sample at both receivers.
+//! - Power: the covariance satisfies `tr V ≤ P_B/M` (the per-subcarrier budget).
+//! - **CRB** is the trace of the position block of the inverse position-domain Fisher
+//!   information matrix, in m²: for BP the UE position only; for MS the sum over the UE and all
+//!   targets. **PEB** (position error bound) is its square root, in m.
+//!
+//! ## Layout
+//!
+//! scenario → [`geometry`] (arrays, scene) → [`fim`] (Fisher information and bounds).
+//!
+//! ## References
+//!
+//! [ZCZ25] P. Zheng et al. (Zhang, Chen, Zheng, Ning, Niu, Wymeersch, Al-Naffouri), "Joint
+//! Bistatic Positioning and Monostatic Sensing: Optimized Beamforming and Performance Tradeoff",
+//! arXiv:2503.03220.
+
+#![deny(clippy::float_cmp)]
+
+pub mod covariance;
+pub mod error;
+pub mod fim;
+pub mod geometry;
+pub mod scenario;
+
+pub use error::{InputError, SingularFimError};
+pub use fim::{BoundModel, Bounds};
+pub use geometry::scene::Scene;
+pub use scenario::Scenario;

@@ -27,21 +27,36 @@
 //!
 //! ## Layout
 //!
-//! scenario → [`geometry`] (arrays, scene) → [`fim`] (Fisher information and bounds).
+//! [`scenario`] (files, validation) → [`geometry`] (arrays, paths) → [`fim`] (Fisher information,
+//! bounds, gradients) → [`design`] (one scheme family per file) → [`solver`] (the Clarabel
+//! adapter: Hermitian variables, PSD packing, statuses) → [`sweep`] (trade-off curves) →
+//! [`plot`] (figures). The `bpms` binary is a thin layer over these.
+//!
+//! ## Errors, outcomes, bugs
+//!
+//! Bad input is an [`InputError`] naming the field and the reason. A solver's outcome is a
+//! [`solver::SolveStatus`] reported with the design, never an error. A singular Fisher matrix
+//! is a [`SingularFimError`] naming the parameters that cannot be identified. Panics are reserved
+//! for broken invariants (such as mismatched matrix shapes passed by the caller). The library
+//! never prints: progress and iteration records go to `tracing`.
 //!
 //! ## References
 //!
-//! [ZCZ25] P. Zheng et al. (Zhang, Chen, Zheng, Ning, Niu, Wymeersch, Al-Naffouri), "Joint
+//! [ZCZ25] Zhang, Chen, Zheng, Ning, Niu, Wymeersch, Al-Naffouri, "Joint
 //! Bistatic Positioning and Monostatic Sensing: Optimized Beamforming and Performance Tradeoff",
 //! arXiv:2503.03220.
 
 #![deny(clippy::float_cmp)]
 
 pub mod covariance;
+pub mod design;
 pub mod error;
 pub mod fim;
 pub mod geometry;
+pub mod plot;
 pub mod scenario;
+pub mod solver;
+pub mod sweep;
 
 pub use error::{InputError, SingularFimError};
 pub use fim::{BoundModel, Bounds};

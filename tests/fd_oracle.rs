@@ -587,11 +587,15 @@ fn subcarrier_index_offset_moves_into_the_gain_phases() {
             let unshifted = BoundModel::new(&scene).expect("test scene is valid");
             for (c, v) in covs.iter().enumerate() {
                 let want = oracle.bounds(&bp[c], &ms[c]);
-                let got = model.evaluate(v).expect("FIM of a test scene is invertible");
+                let got = model
+                    .evaluate(v)
+                    .expect("FIM of a test scene is invertible");
 
                 // The shift does move the bounds at fixed phases, and the re-phasing explains
                 // the move: the check is not vacuous.
-                let fixed = unshifted.evaluate(v).expect("FIM of a test scene is invertible");
+                let fixed = unshifted
+                    .evaluate(v)
+                    .expect("FIM of a test scene is invertible");
                 let moved = rel_diff(fixed.crb_bp_m2, want.bp);
                 let explained = rel_diff(got.crb_bp_m2, want.bp);
                 assert!(

@@ -23,7 +23,9 @@ fn splitmix(state: &mut u64) -> f64 {
 
 fn random_hermitian(n: usize, seed: u64) -> DMatrix<Complex64> {
     let mut state = seed;
-    let a = DMatrix::from_fn(n, n, |_, _| Complex64::new(splitmix(&mut state), splitmix(&mut state)));
+    let a = DMatrix::from_fn(n, n, |_, _| {
+        Complex64::new(splitmix(&mut state), splitmix(&mut state))
+    });
     (&a + a.adjoint()) * Complex64::new(0.5, 0.0)
 }
 
@@ -32,7 +34,12 @@ fn inner(a: &DMatrix<Complex64>, b: &DMatrix<Complex64>) -> f64 {
 }
 
 fn all_bounds(b: &bpms::Bounds) -> [f64; 4] {
-    [b.crb_bp_m2, b.crb_ms_m2, b.fused.crb_bp_m2, b.fused.crb_ms_m2]
+    [
+        b.crb_bp_m2,
+        b.crb_ms_m2,
+        b.fused.crb_bp_m2,
+        b.fused.crb_ms_m2,
+    ]
 }
 
 #[test]
@@ -53,10 +60,17 @@ fn covariance_gradients_match_finite_differences() {
                 .zip(all_bounds(&minus))
                 .map(|(p, m)| (p - m) / (2.0 * FD_STEP))
                 .collect();
-            for (i, part) in [&grads.bp, &grads.ms, &grads.fused_bp, &grads.fused_ms].iter().enumerate() {
+            for (i, part) in [&grads.bp, &grads.ms, &grads.fused_bp, &grads.fused_ms]
+                .iter()
+                .enumerate()
+            {
                 let analytic = inner(&model.gradient_wrt_covariance(part), &dir);
                 let err = (analytic - fd[i]).abs() / fd[i].abs().max(1e-300);
-                assert!(err < FD_REL_TOL, "K={n_targets} seed={seed} bound {i}: analytic {analytic:e} fd {} err {err:e}", fd[i]);
+                assert!(
+                    err < FD_REL_TOL,
+                    "K={n_targets} seed={seed} bound {i}: analytic {analytic:e} fd {} err {err:e}",
+                    fd[i]
+                );
             }
         }
     }
@@ -68,16 +82,26 @@ fn reduced_gradients_match_finite_differences() {
     let model = BoundModel::new(&scene).unwrap();
     let n = model.codebook().ncols();
     // Λ = c·I maps to a full-rank-in-span(U) covariance.
-    let lambda = DMatrix::from_diagonal_element(n, n, Complex64::new(scene.power_budget_w() / 8.0, 0.0));
+    let lambda =
+        DMatrix::from_diagonal_element(n, n, Complex64::new(scene.power_budget_w() / 8.0, 0.0));
     let grads = model.gradients_w(&model.w_of_reduced(&lambda)).unwrap();
     let c = grads.combine([0.3, 0.7, 0.0, 0.0]);
     for seed in 0..3 {
-        let dir = random_hermitian(n, 99 + seed) * Complex64::new(scene.power_budget_w() / 64.0, 0.0);
+        let dir =
+            random_hermitian(n, 99 + seed) * Complex64::new(scene.power_budget_w() / 64.0, 0.0);
         let h = Complex64::new(FD_STEP, 0.0);
-        let f = |l: &DMatrix<Complex64>| model.evaluate_w(&model.w_of_reduced(l)).unwrap().weighted_m2(0.3);
+        let f = |l: &DMatrix<Complex64>| {
+            model
+                .evaluate_w(&model.w_of_reduced(l))
+                .unwrap()
+                .weighted_m2(0.3)
+        };
         let fd = (f(&(&lambda + &dir * h)) - f(&(&lambda - &dir * h))) / (2.0 * FD_STEP);
         let analytic = inner(&model.gradient_wrt_reduced(&c), &dir);
         let err = (analytic - fd).abs() / fd.abs();
-        assert!(err < FD_REL_TOL, "seed={seed}: analytic {analytic:e} fd {fd:e} err {err:e}");
+        assert!(
+            err < FD_REL_TOL,
+            "seed={seed}: analytic {analytic:e} fd {fd:e} err {err:e}"
+        );
     }
 }

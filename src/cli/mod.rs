@@ -5,9 +5,13 @@
 //! written to stdout only once everything has succeeded, so a failure never leaves half a table.
 
 mod crb;
+mod design;
+mod output;
 mod report;
 mod scenario;
+mod sweep;
 
+use bpms::design::DesignError;
 use bpms::InputError;
 use clap::{ArgAction, Parser, Subcommand};
 use std::io::{IsTerminal, Write};
@@ -36,6 +40,10 @@ struct Cli {
 enum Command {
     /// Compute the BP, MS and fused CRBs and PEBs of a scenario for one transmit covariance.
     Crb(crb::CrbArgs),
+    /// Design a transmit covariance and beamformers with one scheme.
+    Design(design::DesignArgs),
+    /// Trace the BP–MS trade-off over α for several schemes and K (the main job).
+    Sweep(sweep::SweepArgs),
     /// Print the embedded default scenario (TOML), a starting point for your own.
     Scenario,
 }
@@ -45,11 +53,16 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose);
     let outcome = match &cli.command {
-        Command::Crb(args) => crb::run(args),
-        Command::Scenario => Ok(scenario::run()),
+        Command::Crb(args) => crb::run(args).map(|text| (text, true)),
+        Command::Design(args) => design::run(args),
+        Command::Sweep(args) => sweep::run(args),
+        Command::Scenario => Ok((scenario::run(), true)),
     };
-    match outcome.and_then(|text| print(&text)) {
-        Ok(()) => ExitCode::SUCCESS,
+    // A finished run whose outcome is not a success (a failed solve, an infeasible cap) still
+    // prints its report, and exits 1.
+    match outcome.and_then(|(text, ok)| print(&text).map(|()| ok)) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(EXIT_FAILURE),
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::from(exit_code(&err))
@@ -59,7 +72,14 @@ pub fn main() -> ExitCode {
 
 /// 2 when the cause is bad input, 1 otherwise.
 fn exit_code(err: &anyhow::Error) -> u8 {
-    if err.chain().any(|cause| cause.is::<InputError>()) {
+    let bad_input = |cause: &(dyn std::error::Error + 'static)| {
+        cause.is::<InputError>()
+            || matches!(
+                cause.downcast_ref::<DesignError>(),
+                Some(DesignError::Input(_))
+            )
+    };
+    if err.chain().any(bad_input) {
         EXIT_BAD_INPUT
     } else {
         EXIT_FAILURE

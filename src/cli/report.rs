@@ -96,6 +96,26 @@ impl BoundsReport {
         }
     }
 
+    /// The bounds as an aligned table with units in the header.
+    pub fn table(&self) -> String {
+        let mut out = String::new();
+        let rows = self.rows();
+        let width = rows
+            .iter()
+            .map(|(label, _, _)| label.chars().count())
+            .max()
+            .unwrap_or(0);
+        let _ = writeln!(
+            out,
+            "{:<width$}  {:>12}  {:>12}",
+            "bound", "CRB [m²]", "PEB [m]"
+        );
+        for (label, crb, peb) in rows {
+            let _ = writeln!(out, "{label:<width$}  {crb:>12.4e}  {peb:>12.4e}");
+        }
+        out
+    }
+
     /// Table rows `(label, CRB m², PEB m)`: BP, MS, each MS object, fused BP, fused MS.
     fn rows(&self) -> Vec<(String, f64, f64)> {
         let mut rows = vec![
@@ -179,20 +199,7 @@ impl CrbReport {
             s.power_budget_w,
             100.0 * self.power_used_w / s.power_budget_w
         );
-        let rows = self.bounds.rows();
-        let width = rows
-            .iter()
-            .map(|(label, _, _)| label.chars().count())
-            .max()
-            .unwrap_or(0);
-        let _ = writeln!(
-            out,
-            "{:<width$}  {:>12}  {:>12}",
-            "bound", "CRB [m²]", "PEB [m]"
-        );
-        for (label, crb, peb) in rows {
-            let _ = writeln!(out, "{label:<width$}  {crb:>12.4e}  {peb:>12.4e}");
-        }
+        out.push_str(&self.bounds.table());
         out
     }
 }

@@ -406,7 +406,9 @@ fn inverse_columns(
     // I⁻¹ = S Â⁻¹ S.
     let rhs = DMatrix::from_fn(n, n_wanted, |i, j| if i == j { 1.0 } else { 0.0 });
     let cols = chol.solve(&rhs);
-    Ok(DMatrix::from_fn(n, n_wanted, |i, j| cols[(i, j)] * scale[i] * scale[j]))
+    Ok(DMatrix::from_fn(n, n_wanted, |i, j| {
+        cols[(i, j)] * scale[i] * scale[j]
+    }))
 }
 
 /// A [`SingularFimError`] naming the parameters of the weakest eigendirection.

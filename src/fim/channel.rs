@@ -171,7 +171,11 @@ impl LinearFim {
         let mut c = DMatrix::zeros(self.n_columns, self.n_columns);
         for e in &self.entries {
             // Off-diagonal entries appear twice in the symmetric sum.
-            let weight = if e.i == e.j { m[(e.i, e.j)] } else { m[(e.i, e.j)] + m[(e.j, e.i)] };
+            let weight = if e.i == e.j {
+                m[(e.i, e.j)]
+            } else {
+                m[(e.i, e.j)] + m[(e.j, e.i)]
+            };
             for t in &self.terms[e.start..e.end] {
                 c[(t.q, t.r)] += t.coef * weight;
             }

@@ -75,9 +75,8 @@ impl BoundModel {
         let restrict = |z: &DMatrix<f64>, map: &[usize]| {
             DMatrix::from_fn(map.len(), map.len(), |a, b| z[(map[a], map[b])])
         };
-        let fused_to_w = |z: &DMatrix<f64>| {
-            to_w_bp(&restrict(z, &from_bp)) + to_w_ms(&restrict(z, &from_ms))
-        };
+        let fused_to_w =
+            |z: &DMatrix<f64>| to_w_bp(&restrict(z, &from_bp)) + to_w_ms(&restrict(z, &from_ms));
 
         Ok(BoundGradients {
             bounds: inv.bounds(),

@@ -1,0 +1,349 @@
+//! Weighted-sum mismatch designs (Section IV of [ZCZ25], MODEL.md §4): blend the BP-optimal and
+//! MS-optimal designs instead of optimising the weighted bound.
+//!
+//! | scheme | problem | variable |
+//! |---|---|---|
+//! | `fdb-wbf` | min α‖F − F̂‖² + (1−α)‖F − F̌‖², `‖F‖² = P_t`, `F = UΩ` (17)–(18) | `Ω` |
+//! | `cpa-wbf` | the same with `F = U diag(v)` (20) | `v` |
+//! | `fdb-wcm` | min α‖UΛUᴴ − V̂‖² + (1−α)‖UΛUᴴ − V̌‖², `tr(UΛUᴴ) = P_t`, `Λ ⪰ 0` (22) | `Λ` |
+//! | `cpa-wcm` | the same with `Λ = diag(p)`, `p ≥ 0` (Section IV-B-2) | `p` |
+//!
+//! | code name | symbol | meaning | unit |
+//! |---|---|---|---|
+//! | `alpha` | α | weight of BP | - |
+//! | `budget_w` | P_t = P_B/M | per-subcarrier power budget | W |
+//! | `codebook` | U | `[a_B(θ_0..θ_K), ȧ_B(θ_0..θ_K)]`, `[n_bs, n_cols]`, `n_cols = 2K+2` | - |
+//! | `v_bp`, `v_ms` | V̂, V̌ | FDB-WCRB covariances at α = 1 and α = 0 | W |
+//! | `root_bp`, `root_ms` | Λ̂^{1/2}, Λ̌^{1/2} | Hermitian square roots of `Λ = U⁺VU⁺ᴴ` | √W |
+//! | `p_bp`, `p_ms` | p̂, p̌ | CPA-WCRB powers at α = 1 and α = 0 | W |
+//!
+//! The guides are the weighted-sum CRB designs at `α = 1` and `α = 0` of the same family (FDB
+//! schemes use FDB-WCRB, CPA schemes CPA-WCRB), computed once per scene by the
+//! [`DesignContext`] and shared by every `α`. The FDB guide beamformers are `F̂ = UΛ̂^{1/2}` and
+//! `F̌ = UΛ̌^{1/2}` (the Hermitian root makes them unique, Remark 3); the CPA ones are
+//! `U diag(√p̂)` and `U diag(√p̌)`.
+//!
+//! ## Closed forms
+//!
+//! Every objective is a weighted distance to two guides, and for any `X`
+//!
+//! `α‖X − X̂‖² + (1−α)‖X − X̌‖² = ‖X − X̄‖² + α(1−α)‖X̂ − X̌‖²`,  `X̄ = αX̂ + (1−α)X̌`,
+//!
+//! so each design is the feasible point nearest the blended guide `X̄`.
+//!
+//! - **WCM (FDB and CPA).** With the guides at the budget, `V̄ = U(αΛ̂ + (1−α)Λ̌)Uᴴ` is itself
+//!   feasible for (22) (PSD, in the span, trace `P_t`), hence optimal: `V = αV̂ + (1−α)V̌`. For
+//!   CPA over the guides' own codebook likewise `p = αp̂ + (1−α)p̌`, unique when the `u_i u_iᴴ`
+//!   are linearly independent. Over another codebook (analog CPA) `V̄` is not feasible and the QP
+//!   [`cpa_wcm_qp`] is the method.
+//! - **WBF (FDB and CPA).** Under the equality `‖F‖² = P_t` the objective is
+//!   `P_t − 2 Re⟨F, B̄⟩ + const` with `B̄ = αF̂ + (1−α)F̌`: a linear function on the sphere of
+//!   radius `√P_t` within the subspace `{UΩ}` (or `{U diag(v)}`). `B̄` lies in that subspace, so
+//!   the unique minimiser is `F = √P_t B̄ / ‖B̄‖`: power normalisation is the exact solution of
+//!   (18) and (20), not an approximation. (The `AᴴA = I` of (18) makes the quadratic term equal to
+//!   the constraint, so no secular equation arises.) `B̄ ≠ 0`: the roots are PSD with positive
+//!   trace. Normalisation scales up: `‖B̄‖ ≤ α‖F̂‖ + (1−α)‖F̌‖ = √P_t`.
+//!
+//! ## Methods
+//!
+//! [`Method::ClosedForm`] (the default) evaluates the formulas above; [`Method::Solver`] solves
+//! the problems as the paper states them on Clarabel ([`solver_form`]): the lifted SDPs (19) and
+//! (21), and (22) and its CPA version as convex quadratic programs (with a PSD block for FDB).
+//! The two agree to solver tolerance (tested), which checks the derivations.
+
+pub mod closed_form;
+pub mod guides;
+pub mod solver_form;
+
+use std::time::Instant;
+
+use nalgebra::DMatrix;
+use num_complex::Complex64;
+use serde::{Deserialize, Serialize};
+
+use super::{
+    finish, Design, DesignContext, DesignError, DesignRequest, Goal, Scheme, SolverReport,
+};
+use crate::error::InputError;
+use crate::solver::ConicSolution;
+pub use guides::{CpaGuides, FdbGuides};
+pub use solver_form::{codebook_covariance, cpa_wcm_qp};
+
+/// How a mismatch design is computed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Method {
+    /// The closed forms of the module docs (microseconds once the guides exist).
+    #[default]
+    ClosedForm,
+    /// The paper's SDP or QP formulation, solved on Clarabel (a check of the closed forms).
+    Solver,
+}
+
+impl Method {
+    pub const ALL: [Method; 2] = [Method::ClosedForm, Method::Solver];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::ClosedForm => "closed-form",
+            Method::Solver => "solver",
+        }
+    }
+}
+
+impl std::str::FromStr for Method {
+    type Err = InputError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Method::ALL
+            .into_iter()
+            .find(|m| m.as_str() == s)
+            .ok_or_else(|| {
+                InputError::field(
+                    "method",
+                    format!("unknown method `{s}`; known: closed-form, solver"),
+                )
+            })
+    }
+}
+
+impl std::fmt::Display for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Whether `scheme` is one of the four mismatch schemes.
+pub fn is_mismatch(scheme: Scheme) -> bool {
+    matches!(
+        scheme,
+        Scheme::FdbWbf | Scheme::CpaWbf | Scheme::FdbWcm | Scheme::CpaWcm
+    )
+}
+
+/// A covariance (W), the beamformer that produced it when the scheme designs one (`[n_bs, n]`),
+/// codebook powers (CPA), and the report.
+struct Outcome {
+    covariance: DMatrix<Complex64>,
+    beamformer: Option<DMatrix<Complex64>>,
+    powers_w: Option<Vec<f64>>,
+    report: SolverReport,
+}
+
+/// Runs one mismatch design (the scheme and method of `request`).
+///
+/// # Panics
+/// If `request.scheme` is not a mismatch scheme (see [`is_mismatch`]).
+pub fn design(ctx: &DesignContext, request: &DesignRequest) -> Result<Design, DesignError> {
+    let scheme = request.scheme;
+    assert!(is_mismatch(scheme), "{scheme} is not a mismatch scheme");
+    let Goal::Weighted { alpha } = request.goal else {
+        return Err(InputError::field(
+            "cap",
+            format!("scheme {scheme} takes a weight alpha, not a cap"),
+        )
+        .into());
+    };
+    let outcome = match scheme {
+        Scheme::FdbWbf | Scheme::FdbWcm => {
+            let guides = FdbGuides::new(
+                ctx.fdb_guides()?,
+                ctx.model.codebook(),
+                ctx.model.power_budget_w(),
+            );
+            fdb(ctx, request, alpha, &guides)
+        }
+        _ => {
+            let guides = CpaGuides::new(
+                ctx.cpa_guides()?,
+                ctx.model.codebook(),
+                ctx.model.power_budget_w(),
+            );
+            cpa(ctx, request, alpha, &guides)
+        }
+    };
+    if !outcome
+        .covariance
+        .iter()
+        .all(|z| z.re.is_finite() && z.im.is_finite())
+    {
+        return Err(DesignError::NoSolution {
+            scheme,
+            status: outcome.report.status,
+            detail: outcome.report.detail,
+        });
+    }
+    let mut d = finish(
+        ctx,
+        scheme,
+        request.goal,
+        &outcome.covariance,
+        outcome.powers_w,
+        outcome.report,
+    )?;
+    if let Some(f) = outcome.beamformer {
+        adopt_beamformer(&mut d, &f, ctx.n_slots);
+    }
+    Ok(d)
+}
+
+/// FDB-WBF and FDB-WCM.
+fn fdb(ctx: &DesignContext, request: &DesignRequest, alpha: f64, guides: &FdbGuides) -> Outcome {
+    let u = ctx.model.codebook();
+    let budget_w = ctx.model.power_budget_w();
+    let start = Instant::now();
+    match (request.scheme, request.method) {
+        (Scheme::FdbWcm, Method::ClosedForm) => {
+            let v = closed_form::fdb_wcm(alpha, &guides.v_bp, &guides.v_ms);
+            let report = SolverReport::closed_form("closed-form (V = αV̂ + (1−α)V̌)", seconds(start));
+            Outcome {
+                covariance: v,
+                beamformer: None,
+                powers_w: None,
+                report,
+            }
+        }
+        (Scheme::FdbWcm, Method::Solver) => {
+            let (lambda, sol) = solver_form::fdb_wcm_qp(
+                u,
+                &guides.v_bp,
+                &guides.v_ms,
+                alpha,
+                budget_w,
+                &request.solve,
+            );
+            let v = u * lambda * u.adjoint();
+            let report = SolverReport::from_conic(&sol, "clarabel-qp-sdp (22), V = U Λ Uᴴ");
+            Outcome {
+                covariance: v,
+                beamformer: None,
+                powers_w: None,
+                report,
+            }
+        }
+        (_, method) => {
+            let (omega, report) = match method {
+                Method::ClosedForm => {
+                    let omega = closed_form::fdb_wbf(
+                        alpha,
+                        ctx.model.gram(),
+                        &guides.root_bp,
+                        &guides.root_ms,
+                        budget_w,
+                    );
+                    (
+                        omega,
+                        SolverReport::closed_form("closed-form (F ∝ αF̂ + (1−α)F̌)", seconds(start)),
+                    )
+                }
+                Method::Solver => {
+                    let mean = &guides.root_bp * Complex64::new(alpha, 0.0)
+                        + &guides.root_ms * Complex64::new(1.0 - alpha, 0.0);
+                    let (omega, sol) =
+                        solver_form::fdb_wbf_sdp(u, &mean, budget_w, budget_w, &request.solve);
+                    (omega, report_of(&sol, "clarabel-sdp (19), lifted beams"))
+                }
+            };
+            let f = u * omega;
+            let v = &f * f.adjoint();
+            Outcome {
+                covariance: v,
+                beamformer: Some(f),
+                powers_w: None,
+                report,
+            }
+        }
+    }
+}
+
+/// CPA-WBF and CPA-WCM.
+fn cpa(ctx: &DesignContext, request: &DesignRequest, alpha: f64, guides: &CpaGuides) -> Outcome {
+    let u = ctx.model.codebook();
+    let budget_w = ctx.model.power_budget_w();
+    let energies: Vec<f64> = u.column_iter().map(|c| c.norm_squared()).collect();
+    let start = Instant::now();
+    let (p, amplitudes, report) = match (request.scheme, request.method) {
+        (Scheme::CpaWcm, Method::ClosedForm) => {
+            let p = closed_form::cpa_wcm(alpha, &guides.p_bp, &guides.p_ms);
+            (
+                p,
+                None,
+                SolverReport::closed_form("closed-form (p = αp̂ + (1−α)p̌)", seconds(start)),
+            )
+        }
+        (Scheme::CpaWcm, Method::Solver) => {
+            let v_bp = codebook_covariance(u, &guides.p_bp);
+            let v_ms = codebook_covariance(u, &guides.p_ms);
+            let (p, sol) = cpa_wcm_qp(u, &v_bp, &v_ms, alpha, budget_w, &request.solve);
+            (p, None, report_of(&sol, "clarabel-qp (CPA-WCM)"))
+        }
+        (_, method) => {
+            let (v, report) = match method {
+                Method::ClosedForm => {
+                    let v = closed_form::cpa_wbf(
+                        alpha,
+                        &energies,
+                        &guides.p_bp,
+                        &guides.p_ms,
+                        budget_w,
+                    );
+                    (
+                        v,
+                        SolverReport::closed_form(
+                            "closed-form (v ∝ α√p̂ + (1−α)√p̌)",
+                            seconds(start),
+                        ),
+                    )
+                }
+                Method::Solver => {
+                    let mean: Vec<f64> = guides
+                        .p_bp
+                        .iter()
+                        .zip(&guides.p_ms)
+                        .map(|(a, b)| alpha * a.sqrt() + (1.0 - alpha) * b.sqrt())
+                        .collect();
+                    let (v, sol) =
+                        solver_form::cpa_wbf_sdp(u, &mean, budget_w, budget_w, &request.solve);
+                    (v, report_of(&sol, "clarabel-sdp (21), lifted amplitudes"))
+                }
+            };
+            let p = v.iter().map(|x| x * x).collect();
+            (p, Some(v), report)
+        }
+    };
+    let covariance = codebook_covariance(u, &p);
+    let beamformer = amplitudes.map(|v| {
+        let mut f = u.clone();
+        for (mut col, &x) in f.column_iter_mut().zip(&v) {
+            col.scale_mut(x);
+        }
+        f
+    });
+    Outcome {
+        covariance,
+        beamformer,
+        powers_w: Some(p),
+        report,
+    }
+}
+
+fn report_of(sol: &ConicSolution, method: &str) -> SolverReport {
+    SolverReport::from_conic(sol, method)
+}
+
+fn seconds(start: Instant) -> f64 {
+    start.elapsed().as_secs_f64()
+}
+
+/// Reports the designed beamformer `F` (`[n_bs, n_beams]`) instead of the square root of its
+/// covariance, padded with zero columns to `n_slots` beams, when it fits.
+fn adopt_beamformer(d: &mut Design, f: &DMatrix<Complex64>, n_slots: usize) {
+    if f.ncols() > n_slots {
+        return;
+    }
+    let mut padded = DMatrix::zeros(f.nrows(), n_slots);
+    padded.columns_mut(0, f.ncols()).copy_from(f);
+    let residual = (&d.covariance - &padded * padded.adjoint()).norm();
+    d.beamformer_residual_rel = residual / d.covariance.norm().max(f64::MIN_POSITIVE);
+    d.beamformer = padded;
+}

@@ -1,0 +1,169 @@
+//! Trade-off sweeps: many designs over schemes, target counts and weights, in parallel.
+//!
+//! Each `(scheme, K, α)` is one independent design; a [`DesignContext`] per `K` is set up once
+//! and shared, so the guides of the mismatch and analog schemes are solved once per `K`. Points
+//! finish in any order; every finished point is handed to a callback at once (to be written and
+//! counted), so an interrupted sweep keeps what it finished.
+
+use rayon::prelude::*;
+use serde::Serialize;
+use std::time::Instant;
+
+use crate::design::{design, DesignContext, DesignError, DesignRequest, Goal, Scheme};
+use crate::error::InputError;
+use crate::fim::bounds::Bounds;
+use crate::scenario::Scenario;
+use crate::solver::SolveStatus;
+
+/// The default number of weights α in [0, 1].
+pub const DEFAULT_N_ALPHAS: usize = 21;
+
+/// What to sweep.
+#[derive(Clone, Debug)]
+pub struct SweepSpec {
+    pub schemes: Vec<Scheme>,
+    pub targets: Vec<usize>,
+    pub alphas: Vec<f64>,
+    /// Settings shared by every design (its scheme and goal are set per point).
+    pub template: DesignRequest,
+}
+
+impl SweepSpec {
+    /// `n` weights evenly spaced over [0, 1], both ends included.
+    pub fn even_alphas(n: usize) -> Result<Vec<f64>, InputError> {
+        if n < 2 {
+            return Err(InputError::field(
+                "alphas",
+                format!("need at least 2 weights, got {n}"),
+            ));
+        }
+        Ok((0..n).map(|i| i as f64 / (n - 1) as f64).collect())
+    }
+
+    pub fn validate(&self, scenario: &Scenario) -> Result<(), InputError> {
+        if self.schemes.is_empty() {
+            return Err(InputError::field("schemes", "no scheme given"));
+        }
+        if self.targets.is_empty() {
+            return Err(InputError::field("targets", "no target count given"));
+        }
+        let listed = scenario.n_listed_targets();
+        for &k in &self.targets {
+            if k == 0 || k > listed {
+                return Err(InputError::field(
+                    "targets",
+                    format!(
+                        "each K must be in 1..={listed} (the scenario lists {listed}), got {k}"
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Number of points.
+    pub fn n_points(&self) -> usize {
+        self.schemes.len() * self.targets.len() * self.alphas.len()
+    }
+}
+
+/// One finished point of a sweep.
+#[derive(Clone, Debug, Serialize)]
+pub struct SweepPoint {
+    pub scheme: Scheme,
+    pub n_targets: usize,
+    pub alpha: f64,
+    /// The bounds at the design (absent when no design came out).
+    pub bounds: Option<Bounds>,
+    pub status: SolveStatus,
+    /// Wall time of this point, s.
+    pub time_s: f64,
+    /// Worst constraint violation of the design, W.
+    pub max_violation_w: Option<f64>,
+    /// Why the point has no design.
+    pub error: Option<String>,
+}
+
+/// Runs the sweep on `rayon`'s pool; `on_point` is called once per finished point, from
+/// whichever thread finished it. Returns the points in the order of the spec (scheme, K, α).
+pub fn run(
+    scenario: &Scenario,
+    spec: &SweepSpec,
+    on_point: &(dyn Fn(&SweepPoint) + Sync),
+) -> Result<Vec<SweepPoint>, DesignError> {
+    spec.validate(scenario)?;
+    spec.template.validate()?;
+
+    // Step 1: one context per K, set up before any work so bad input fails first.
+    let contexts: Vec<(usize, DesignContext)> = spec
+        .targets
+        .iter()
+        .map(|&k| Ok((k, DesignContext::new(&scenario.scene(Some(k))?)?)))
+        .collect::<Result<_, DesignError>>()?;
+
+    // Step 2: every (scheme, K, α), in parallel.
+    let tasks: Vec<(Scheme, usize, f64)> = spec
+        .schemes
+        .iter()
+        .flat_map(|&s| {
+            spec.targets
+                .iter()
+                .flat_map(move |&k| spec.alphas.iter().map(move |&a| (s, k, a)))
+        })
+        .collect();
+    let points = tasks
+        .par_iter()
+        .map(|&(scheme, k, alpha)| {
+            let ctx = &contexts
+                .iter()
+                .find(|(kk, _)| *kk == k)
+                .expect("a context per K")
+                .1;
+            let point = run_point(ctx, &spec.template, scheme, k, alpha);
+            on_point(&point);
+            point
+        })
+        .collect();
+    Ok(points)
+}
+
+fn run_point(
+    ctx: &DesignContext,
+    template: &DesignRequest,
+    scheme: Scheme,
+    n_targets: usize,
+    alpha: f64,
+) -> SweepPoint {
+    let start = Instant::now();
+    let mut request = template.clone();
+    request.scheme = scheme;
+    request.goal = Goal::Weighted { alpha };
+    let outcome = design(ctx, &request);
+    let time_s = start.elapsed().as_secs_f64();
+    match outcome {
+        Ok(d) => SweepPoint {
+            scheme,
+            n_targets,
+            alpha,
+            bounds: matches!(
+                d.solver.status,
+                SolveStatus::Solved | SolveStatus::ReducedAccuracy
+            )
+            .then_some(d.bounds),
+            status: d.solver.status,
+            time_s,
+            max_violation_w: Some(d.solver.max_violation_w),
+            error: None,
+        },
+        Err(e) => SweepPoint {
+            scheme,
+            n_targets,
+            alpha,
+            bounds: None,
+            status: SolveStatus::Failed,
+            time_s,
+            max_violation_w: None,
+            error: Some(e.to_string()),
+        },
+    }
+}

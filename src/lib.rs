@@ -54,6 +54,7 @@ pub mod error;
 pub mod fim;
 pub mod geometry;
 pub mod plot;
+pub mod reproduce;
 pub mod scenario;
 pub mod solver;
 pub mod sweep;

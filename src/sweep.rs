@@ -100,8 +100,30 @@ pub fn run(
         .iter()
         .map(|&k| Ok((k, DesignContext::new(&scenario.scene(Some(k))?)?)))
         .collect::<Result<_, DesignError>>()?;
+    let shared: Vec<(usize, &DesignContext)> = contexts.iter().map(|(k, c)| (*k, c)).collect();
+    run_on(&shared, spec, on_point)
+}
 
-    // Step 2: every (scheme, K, α), in parallel.
+/// Runs the sweep on prepared contexts (one per K of the spec), so that several sweeps on one
+/// scene share their guides.
+///
+/// # Panics
+/// If a K of the spec has no context.
+pub fn run_on(
+    contexts: &[(usize, &DesignContext)],
+    spec: &SweepSpec,
+    on_point: &(dyn Fn(&SweepPoint) + Sync),
+) -> Result<Vec<SweepPoint>, DesignError> {
+    spec.template.validate()?;
+    let context = |k: usize| {
+        contexts
+            .iter()
+            .find(|(kk, _)| *kk == k)
+            .unwrap_or_else(|| panic!("no design context for K = {k}"))
+            .1
+    };
+
+    // Every (scheme, K, α), in parallel.
     let tasks: Vec<(Scheme, usize, f64)> = spec
         .schemes
         .iter()
@@ -114,12 +136,7 @@ pub fn run(
     let points = tasks
         .par_iter()
         .map(|&(scheme, k, alpha)| {
-            let ctx = &contexts
-                .iter()
-                .find(|(kk, _)| *kk == k)
-                .expect("a context per K")
-                .1;
-            let point = run_point(ctx, &spec.template, scheme, k, alpha);
+            let point = run_point(context(k), &spec.template, scheme, k, alpha);
             on_point(&point);
             point
         })
@@ -166,4 +183,64 @@ fn run_point(
             error: Some(e.to_string()),
         },
     }
+}
+
+/// The CSV columns of a sweep, in order.
+pub const CSV_HEADER: [&str; 14] = [
+    "scheme",
+    "n_targets",
+    "alpha",
+    "crb_bp_m2",
+    "crb_ms_m2",
+    "peb_bp_m",
+    "peb_ms_m",
+    "fused_crb_bp_m2",
+    "fused_crb_ms_m2",
+    "status",
+    "time_s",
+    "max_violation_w",
+    "scenario",
+    "error",
+];
+
+/// One CSV row of [`CSV_HEADER`]; cells without a value are empty, never NaN.
+pub fn csv_record(p: &SweepPoint, scenario: &str) -> Vec<String> {
+    let num = |x: Option<f64>| x.map_or(String::new(), |v| format!("{v:e}"));
+    let b = p.bounds.as_ref();
+    vec![
+        p.scheme.to_string(),
+        p.n_targets.to_string(),
+        format!("{}", p.alpha),
+        num(b.map(|b| b.crb_bp_m2)),
+        num(b.map(|b| b.crb_ms_m2)),
+        num(b.map(|b| b.peb_bp_m())),
+        num(b.map(|b| b.peb_ms_m())),
+        num(b.map(|b| b.fused.crb_bp_m2)),
+        num(b.map(|b| b.fused.crb_ms_m2)),
+        p.status.as_str().to_string(),
+        format!("{:.6}", p.time_s),
+        num(p.max_violation_w),
+        scenario.to_string(),
+        p.error.clone().unwrap_or_default(),
+    ]
+}
+
+/// The trade-off curve `(√CRB_BP, √CRB_MS)` of one scheme and K, in α order, from the points
+/// that have a design; Fusion uses its fused bounds.
+pub fn curve(points: &[SweepPoint], scheme: Scheme, n_targets: usize) -> Vec<(f64, f64)> {
+    let mut pts: Vec<(f64, f64, f64)> = points
+        .iter()
+        .filter(|p| p.scheme == scheme && p.n_targets == n_targets)
+        .filter_map(|p| {
+            let b = p.bounds.as_ref()?;
+            let (bp, ms) = if scheme == Scheme::Fusion {
+                (b.fused.crb_bp_m2, b.fused.crb_ms_m2)
+            } else {
+                (b.crb_bp_m2, b.crb_ms_m2)
+            };
+            Some((p.alpha, bp.sqrt(), ms.sqrt()))
+        })
+        .collect();
+    pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+    pts.into_iter().map(|(_, x, y)| (x, y)).collect()
 }

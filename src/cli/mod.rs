@@ -8,10 +8,12 @@ mod crb;
 mod design;
 mod output;
 mod report;
+mod reproduce;
 mod scenario;
 mod sweep;
 
 use bpms::design::DesignError;
+use bpms::reproduce::ReproduceError;
 use bpms::InputError;
 use clap::{ArgAction, Parser, Subcommand};
 use std::io::{IsTerminal, Write};
@@ -44,6 +46,8 @@ enum Command {
     Design(design::DesignArgs),
     /// Trace the BP–MS trade-off over α for several schemes and K (the main job).
     Sweep(sweep::SweepArgs),
+    /// Regenerate the paper's figures 2–6, their data and a report checking its claims.
+    Reproduce(reproduce::ReproduceArgs),
     /// Print the embedded default scenario (TOML), a starting point for your own.
     Scenario,
 }
@@ -56,6 +60,7 @@ pub fn main() -> ExitCode {
         Command::Crb(args) => crb::run(args).map(|text| (text, true)),
         Command::Design(args) => design::run(args),
         Command::Sweep(args) => sweep::run(args),
+        Command::Reproduce(args) => reproduce::run(args),
         Command::Scenario => Ok((scenario::run(), true)),
     };
     // A finished run whose outcome is not a success (a failed solve, an infeasible cap) still
@@ -77,6 +82,10 @@ fn exit_code(err: &anyhow::Error) -> u8 {
             || matches!(
                 cause.downcast_ref::<DesignError>(),
                 Some(DesignError::Input(_))
+            )
+            || matches!(
+                cause.downcast_ref::<ReproduceError>(),
+                Some(ReproduceError::Design(DesignError::Input(_)))
             )
     };
     if err.chain().any(bad_input) {

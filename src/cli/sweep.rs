@@ -46,24 +46,6 @@ pub struct SweepArgs {
     out: PathBuf,
 }
 
-/// The CSV columns, in order.
-pub const CSV_HEADER: [&str; 14] = [
-    "scheme",
-    "n_targets",
-    "alpha",
-    "crb_bp_m2",
-    "crb_ms_m2",
-    "peb_bp_m",
-    "peb_ms_m",
-    "fused_crb_bp_m2",
-    "fused_crb_ms_m2",
-    "status",
-    "time_s",
-    "max_violation_w",
-    "scenario",
-    "error",
-];
-
 pub fn run(args: &SweepArgs) -> anyhow::Result<(String, bool)> {
     // Step 1: inputs, checked before anything is written.
     let scenario = match &args.scenario {
@@ -84,7 +66,7 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<(String, bool)> {
     let file =
         File::create(&csv_path).with_context(|| format!("creating {}", csv_path.display()))?;
     let mut writer = csv::Writer::from_writer(file);
-    writer.write_record(CSV_HEADER)?;
+    writer.write_record(sweep::CSV_HEADER)?;
     writer.flush()?;
     let writer = Mutex::new(writer);
     let bar = progress_bar(spec.n_points() as u64);
@@ -92,7 +74,7 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<(String, bool)> {
     let on_point = |p: &SweepPoint| {
         let mut w = writer.lock().expect("no panic while holding the CSV lock");
         let result = w
-            .write_record(csv_row(p, &scenario.name))
+            .write_record(sweep::csv_record(p, &scenario.name))
             .and_then(|()| Ok(w.flush()?));
         if let Err(e) = result {
             write_error
@@ -152,30 +134,6 @@ fn progress_bar(n: u64) -> ProgressBar {
     bar
 }
 
-fn csv_row(p: &SweepPoint, scenario: &str) -> Vec<String> {
-    let num = |x: Option<f64>| x.map_or(String::new(), |v| format!("{v:e}"));
-    let b = p.bounds.as_ref();
-    vec![
-        p.scheme.to_string(),
-        p.n_targets.to_string(),
-        format!("{}", p.alpha),
-        num(b.map(|b| b.crb_bp_m2)),
-        num(b.map(|b| b.crb_ms_m2)),
-        num(b.map(|b| b.peb_bp_m())),
-        num(b.map(|b| b.peb_ms_m())),
-        num(b.map(|b| b.fused.crb_bp_m2)),
-        num(b.map(|b| b.fused.crb_ms_m2)),
-        serde_json::to_value(p.status)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default(),
-        format!("{:.6}", p.time_s),
-        num(p.max_violation_w),
-        scenario.to_string(),
-        p.error.clone().unwrap_or_default(),
-    ]
-}
-
 /// √CRB_MS against √CRB_BP, one curve per scheme and K, in α order.
 pub fn tradeoff_figure(points: &[SweepPoint], scenario: &str) -> Figure {
     let mut schemes: Vec<Scheme> = Vec::new();
@@ -197,21 +155,8 @@ pub fn tradeoff_figure(points: &[SweepPoint], scenario: &str) -> Figure {
     let mut series = Vec::new();
     for (si, &scheme) in schemes.iter().enumerate() {
         for (ki, &k) in ks.iter().enumerate() {
-            let mut pts: Vec<(f64, f64, f64)> = points
-                .iter()
-                .filter(|p| p.scheme == scheme && p.n_targets == k)
-                .filter_map(|p| {
-                    let b = p.bounds.as_ref()?;
-                    let (bp, ms) = if scheme == Scheme::Fusion {
-                        (b.fused.crb_bp_m2, b.fused.crb_ms_m2)
-                    } else {
-                        (b.crb_bp_m2, b.crb_ms_m2)
-                    };
-                    Some((p.alpha, bp.sqrt(), ms.sqrt()))
-                })
-                .collect();
-            pts.sort_by(|a, b| a.0.total_cmp(&b.0));
-            if pts.is_empty() {
+            let curve = sweep::curve(points, scheme, k);
+            if curve.is_empty() {
                 continue;
             }
             let label = if scheme == Scheme::Fusion {
@@ -221,7 +166,7 @@ pub fn tradeoff_figure(points: &[SweepPoint], scenario: &str) -> Figure {
             };
             series.push(Series {
                 label,
-                points: pts.iter().map(|&(_, x, y)| (x, y)).collect(),
+                points: curve,
                 style: Style {
                     color: si,
                     dash: ki % 2 == 1,

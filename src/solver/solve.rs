@@ -98,6 +98,16 @@ pub enum SolveStatus {
 
 impl SolveStatus {
     /// The coarse status of a Clarabel status.
+    /// The status word used in outputs (`solved`, `reduced-accuracy`, `infeasible`, `failed`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SolveStatus::Solved => "solved",
+            SolveStatus::ReducedAccuracy => "reduced-accuracy",
+            SolveStatus::Infeasible => "infeasible",
+            SolveStatus::Failed => "failed",
+        }
+    }
+
     pub fn from_clarabel(status: SolverStatus) -> Self {
         match status {
             SolverStatus::Solved => Self::Solved,

@@ -105,7 +105,7 @@ fn pseudo_inverse(u: &DMatrix<Complex64>) -> DMatrix<Complex64> {
     for (k, &lambda) in values.iter().enumerate() {
         if lambda > floor {
             let q = vectors.column(k);
-            inv += (&q * q.adjoint()) * Complex64::new(1.0 / lambda, 0.0);
+            inv += (q * q.adjoint()) * Complex64::new(1.0 / lambda, 0.0);
         }
     }
     inv * u.adjoint()
@@ -117,7 +117,7 @@ pub fn hermitian_sqrt(m: &DMatrix<Complex64>) -> DMatrix<Complex64> {
     let mut root = DMatrix::zeros(m.nrows(), m.ncols());
     for (k, &lambda) in values.iter().enumerate() {
         let q = vectors.column(k);
-        root += (&q * q.adjoint()) * Complex64::new(lambda.max(0.0).sqrt(), 0.0);
+        root += (q * q.adjoint()) * Complex64::new(lambda.max(0.0).sqrt(), 0.0);
     }
     root
 }

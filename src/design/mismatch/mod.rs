@@ -42,14 +42,20 @@
 //!   the unique minimiser is `F = √P_t B̄ / ‖B̄‖`: power normalisation is the exact solution of
 //!   (18) and (20), not an approximation. (The `AᴴA = I` of (18) makes the quadratic term equal to
 //!   the constraint, so no secular equation arises.) `B̄ ≠ 0`: the roots are PSD with positive
-//!   trace. Normalisation scales up: `‖B̄‖ ≤ α‖F̂‖ + (1−α)‖F̌‖ = √P_t`.
+//!   trace. Normalisation scales up: `‖B̄‖ ≤ α‖F̂‖ + (1−α)‖F̌‖ = √P_t`, strictly unless the
+//!   guides are parallel; so with `≤` in (17b) the optimum would be `B̄` itself, leaving power
+//!   unspent, and the equality is what the scaling implements.
 //!
 //! ## Methods
 //!
 //! [`Method::ClosedForm`] (the default) evaluates the formulas above; [`Method::Solver`] solves
 //! the problems as the paper states them on Clarabel ([`solver_form`]): the lifted SDPs (19) and
 //! (21), and (22) and its CPA version as convex quadratic programs (with a PSD block for FDB).
-//! The two agree to solver tolerance (tested), which checks the derivations.
+//! The two agree to solver tolerance (tested), which checks the derivations. Tolerance here means
+//! the objective to the duality gap, and the design to about its square root: the lifted WBF SDPs
+//! stall near a relative gap of 1e-11 and leave up to ~5e-5 (FDB) and ~3e-7 (CPA) relative in
+//! the bounds, the WCM programs ~5e-7 (measured on the paper scene at tolerances of 1e-12).
+//! Both methods start from guides scaled to spend `P_t` exactly ([`guides`]).
 
 pub mod closed_form;
 pub mod guides;
@@ -65,7 +71,6 @@ use super::{
     finish, Design, DesignContext, DesignError, DesignRequest, Goal, Scheme, SolverReport,
 };
 use crate::error::InputError;
-use crate::solver::ConicSolution;
 pub use guides::{CpaGuides, FdbGuides};
 pub use solver_form::{codebook_covariance, cpa_wcm_qp};
 
@@ -121,8 +126,8 @@ pub fn is_mismatch(scheme: Scheme) -> bool {
     )
 }
 
-/// A covariance (W), the beamformer that produced it when the scheme designs one (`[n_bs, n]`),
-/// codebook powers (CPA), and the report.
+/// A covariance (W), the beamformer that produced it when the scheme designs one
+/// (`[n_bs, n_beams]`), codebook powers (CPA), and the report.
 struct Outcome {
     covariance: DMatrix<Complex64>,
     beamformer: Option<DMatrix<Complex64>>,
@@ -130,7 +135,7 @@ struct Outcome {
     report: SolverReport,
 }
 
-/// Runs one mismatch design (the scheme and method of `request`).
+/// Runs one mismatch design (the scheme and method of `request`) with the guides of `ctx`.
 ///
 /// # Panics
 /// If `request.scheme` is not a mismatch scheme (see [`is_mismatch`]).
@@ -138,205 +143,191 @@ pub fn design(ctx: &DesignContext, request: &DesignRequest) -> Result<Design, De
     let scheme = request.scheme;
     assert!(is_mismatch(scheme), "{scheme} is not a mismatch scheme");
     let Goal::Weighted { alpha } = request.goal else {
-        return Err(InputError::field(
-            "cap",
-            format!("scheme {scheme} takes a weight alpha, not a cap"),
-        )
-        .into());
+        let reason = format!("scheme {scheme} takes a weight alpha, not a cap");
+        return Err(InputError::field("cap", reason).into());
     };
+
+    // Step 1: the guides (solved once per context), then the scheme.
+    let (u, budget_w) = (ctx.model.codebook(), ctx.model.power_budget_w());
     let outcome = match scheme {
         Scheme::FdbWbf | Scheme::FdbWcm => {
-            let guides = FdbGuides::new(
-                ctx.fdb_guides()?,
-                ctx.model.codebook(),
-                ctx.model.power_budget_w(),
-            );
-            fdb(ctx, request, alpha, &guides)
+            let guides = FdbGuides::new(ctx.fdb_guides()?, u, budget_w);
+            if scheme == Scheme::FdbWbf {
+                fdb_wbf(ctx, request, alpha, &guides)
+            } else {
+                fdb_wcm(ctx, request, alpha, &guides)
+            }
         }
         _ => {
-            let guides = CpaGuides::new(
-                ctx.cpa_guides()?,
-                ctx.model.codebook(),
-                ctx.model.power_budget_w(),
-            );
-            cpa(ctx, request, alpha, &guides)
+            let guides = CpaGuides::new(ctx.cpa_guides()?, u, budget_w);
+            if scheme == Scheme::CpaWbf {
+                cpa_wbf(ctx, request, alpha, &guides)
+            } else {
+                cpa_wcm(ctx, request, alpha, &guides)
+            }
         }
     };
-    if !outcome
-        .covariance
-        .iter()
-        .all(|z| z.re.is_finite() && z.im.is_finite())
-    {
+
+    // Step 2: a solve without a usable point is an error, not a design.
+    let finite = |z: &Complex64| z.re.is_finite() && z.im.is_finite();
+    if !outcome.covariance.iter().all(finite) {
+        let (status, detail) = (outcome.report.status, outcome.report.detail);
         return Err(DesignError::NoSolution {
             scheme,
-            status: outcome.report.status,
-            detail: outcome.report.detail,
+            status,
+            detail,
         });
     }
-    let mut d = finish(
-        ctx,
-        scheme,
-        request.goal,
-        &outcome.covariance,
-        outcome.powers_w,
-        outcome.report,
-    )?;
-    if let Some(f) = outcome.beamformer {
+
+    // Step 3: bounds, violations and beamformers, as for every scheme.
+    let Outcome {
+        covariance,
+        beamformer,
+        powers_w,
+        report,
+    } = outcome;
+    let mut d = finish(ctx, scheme, request.goal, &covariance, powers_w, report)?;
+    if let Some(f) = beamformer {
         adopt_beamformer(&mut d, &f, ctx.n_slots);
     }
     Ok(d)
 }
 
-/// FDB-WBF and FDB-WCM.
-fn fdb(ctx: &DesignContext, request: &DesignRequest, alpha: f64, guides: &FdbGuides) -> Outcome {
-    let u = ctx.model.codebook();
-    let budget_w = ctx.model.power_budget_w();
+/// FDB-WBF (17)–(19): `F = UΩ`.
+fn fdb_wbf(ctx: &DesignContext, request: &DesignRequest, alpha: f64, g: &FdbGuides) -> Outcome {
+    let (u, budget_w) = (ctx.model.codebook(), ctx.model.power_budget_w());
     let start = Instant::now();
-    match (request.scheme, request.method) {
-        (Scheme::FdbWcm, Method::ClosedForm) => {
-            let v = closed_form::fdb_wcm(alpha, &guides.v_bp, &guides.v_ms);
-            let report = SolverReport::closed_form("closed-form (V = αV̂ + (1−α)V̌)", seconds(start));
-            Outcome {
-                covariance: v,
-                beamformer: None,
-                powers_w: None,
-                report,
-            }
+    let (omega, report) = match request.method {
+        Method::ClosedForm => {
+            let omega =
+                closed_form::fdb_wbf(alpha, ctx.model.gram(), &g.root_bp, &g.root_ms, budget_w);
+            let method = "closed-form (F ∝ αF̂ + (1−α)F̌)";
+            (omega, SolverReport::closed_form(method, seconds(start)))
         }
-        (Scheme::FdbWcm, Method::Solver) => {
-            let (lambda, sol) = solver_form::fdb_wcm_qp(
-                u,
-                &guides.v_bp,
-                &guides.v_ms,
-                alpha,
-                budget_w,
-                &request.solve,
-            );
-            let v = u * lambda * u.adjoint();
-            let report = SolverReport::from_conic(&sol, "clarabel-qp-sdp (22), V = U Λ Uᴴ");
-            Outcome {
-                covariance: v,
-                beamformer: None,
-                powers_w: None,
-                report,
-            }
+        Method::Solver => {
+            // The guides spend P_t each, so α‖F̂‖² + (1−α)‖F̌‖² = P_t.
+            let mean = blend(alpha, &g.root_bp, &g.root_ms);
+            let (omega, sol) =
+                solver_form::fdb_wbf_sdp(u, &mean, budget_w, budget_w, &request.solve);
+            (
+                omega,
+                SolverReport::from_conic(&sol, "clarabel-sdp (19), lifted beams"),
+            )
         }
-        (_, method) => {
-            let (omega, report) = match method {
-                Method::ClosedForm => {
-                    let omega = closed_form::fdb_wbf(
-                        alpha,
-                        ctx.model.gram(),
-                        &guides.root_bp,
-                        &guides.root_ms,
-                        budget_w,
-                    );
-                    (
-                        omega,
-                        SolverReport::closed_form("closed-form (F ∝ αF̂ + (1−α)F̌)", seconds(start)),
-                    )
-                }
-                Method::Solver => {
-                    let mean = &guides.root_bp * Complex64::new(alpha, 0.0)
-                        + &guides.root_ms * Complex64::new(1.0 - alpha, 0.0);
-                    let (omega, sol) =
-                        solver_form::fdb_wbf_sdp(u, &mean, budget_w, budget_w, &request.solve);
-                    (omega, report_of(&sol, "clarabel-sdp (19), lifted beams"))
-                }
-            };
-            let f = u * omega;
-            let v = &f * f.adjoint();
-            Outcome {
-                covariance: v,
-                beamformer: Some(f),
-                powers_w: None,
-                report,
-            }
-        }
+    };
+    let f = u * omega;
+    let covariance = &f * f.adjoint();
+    Outcome {
+        covariance,
+        beamformer: Some(f),
+        powers_w: None,
+        report,
     }
 }
 
-/// CPA-WBF and CPA-WCM.
-fn cpa(ctx: &DesignContext, request: &DesignRequest, alpha: f64, guides: &CpaGuides) -> Outcome {
-    let u = ctx.model.codebook();
-    let budget_w = ctx.model.power_budget_w();
-    let energies: Vec<f64> = u.column_iter().map(|c| c.norm_squared()).collect();
+/// FDB-WCM (22): `V = UΛUᴴ`.
+fn fdb_wcm(ctx: &DesignContext, request: &DesignRequest, alpha: f64, g: &FdbGuides) -> Outcome {
+    let (u, budget_w) = (ctx.model.codebook(), ctx.model.power_budget_w());
     let start = Instant::now();
-    let (p, amplitudes, report) = match (request.scheme, request.method) {
-        (Scheme::CpaWcm, Method::ClosedForm) => {
-            let p = closed_form::cpa_wcm(alpha, &guides.p_bp, &guides.p_ms);
+    let (covariance, report) = match request.method {
+        Method::ClosedForm => {
+            let v = closed_form::fdb_wcm(alpha, &g.v_bp, &g.v_ms);
+            let method = "closed-form (V = αV̂ + (1−α)V̌)";
+            (v, SolverReport::closed_form(method, seconds(start)))
+        }
+        Method::Solver => {
+            let (lambda, sol) =
+                solver_form::fdb_wcm_qp(u, &g.v_bp, &g.v_ms, alpha, budget_w, &request.solve);
+            let v = u * lambda * u.adjoint();
             (
-                p,
-                None,
-                SolverReport::closed_form("closed-form (p = αp̂ + (1−α)p̌)", seconds(start)),
+                v,
+                SolverReport::from_conic(&sol, "clarabel-qp-sdp (22), V = U Λ Uᴴ"),
             )
         }
-        (Scheme::CpaWcm, Method::Solver) => {
-            let v_bp = codebook_covariance(u, &guides.p_bp);
-            let v_ms = codebook_covariance(u, &guides.p_ms);
-            let (p, sol) = cpa_wcm_qp(u, &v_bp, &v_ms, alpha, budget_w, &request.solve);
-            (p, None, report_of(&sol, "clarabel-qp (CPA-WCM)"))
-        }
-        (_, method) => {
-            let (v, report) = match method {
-                Method::ClosedForm => {
-                    let v = closed_form::cpa_wbf(
-                        alpha,
-                        &energies,
-                        &guides.p_bp,
-                        &guides.p_ms,
-                        budget_w,
-                    );
-                    (
-                        v,
-                        SolverReport::closed_form(
-                            "closed-form (v ∝ α√p̂ + (1−α)√p̌)",
-                            seconds(start),
-                        ),
-                    )
-                }
-                Method::Solver => {
-                    let mean: Vec<f64> = guides
-                        .p_bp
-                        .iter()
-                        .zip(&guides.p_ms)
-                        .map(|(a, b)| alpha * a.sqrt() + (1.0 - alpha) * b.sqrt())
-                        .collect();
-                    let (v, sol) =
-                        solver_form::cpa_wbf_sdp(u, &mean, budget_w, budget_w, &request.solve);
-                    (v, report_of(&sol, "clarabel-sdp (21), lifted amplitudes"))
-                }
-            };
-            let p = v.iter().map(|x| x * x).collect();
-            (p, Some(v), report)
-        }
     };
-    let covariance = codebook_covariance(u, &p);
-    let beamformer = amplitudes.map(|v| {
-        let mut f = u.clone();
-        for (mut col, &x) in f.column_iter_mut().zip(&v) {
-            col.scale_mut(x);
-        }
-        f
-    });
     Outcome {
         covariance,
-        beamformer,
+        beamformer: None,
+        powers_w: None,
+        report,
+    }
+}
+
+/// CPA-WBF (20)–(21): `F = U diag(v)`, `p = v²`.
+fn cpa_wbf(ctx: &DesignContext, request: &DesignRequest, alpha: f64, g: &CpaGuides) -> Outcome {
+    let (u, budget_w) = (ctx.model.codebook(), ctx.model.power_budget_w());
+    let start = Instant::now();
+    let (v, report) = match request.method {
+        Method::ClosedForm => {
+            let energies: Vec<f64> = u.column_iter().map(|c| c.norm_squared()).collect();
+            let v = closed_form::cpa_wbf(alpha, &energies, &g.p_bp, &g.p_ms, budget_w);
+            let method = "closed-form (v ∝ α√p̂ + (1−α)√p̌)";
+            (v, SolverReport::closed_form(method, seconds(start)))
+        }
+        Method::Solver => {
+            // As for FDB-WBF, the weighted guide energy is P_t.
+            let mean: Vec<f64> = (g.p_bp.iter().zip(&g.p_ms))
+                .map(|(a, b)| alpha * a.sqrt() + (1.0 - alpha) * b.sqrt())
+                .collect();
+            let (v, sol) = solver_form::cpa_wbf_sdp(u, &mean, budget_w, budget_w, &request.solve);
+            (
+                v,
+                SolverReport::from_conic(&sol, "clarabel-sdp (21), lifted amplitudes"),
+            )
+        }
+    };
+    let mut f = u.clone();
+    for (mut col, &x) in f.column_iter_mut().zip(&v) {
+        col.scale_mut(x);
+    }
+    let p: Vec<f64> = v.iter().map(|x| x * x).collect();
+    let covariance = codebook_covariance(u, &p);
+    Outcome {
+        covariance,
+        beamformer: Some(f),
         powers_w: Some(p),
         report,
     }
 }
 
-fn report_of(sol: &ConicSolution, method: &str) -> SolverReport {
-    SolverReport::from_conic(sol, method)
+/// CPA-WCM (Section IV-B-2): `V = U diag(p) Uᴴ`.
+fn cpa_wcm(ctx: &DesignContext, request: &DesignRequest, alpha: f64, g: &CpaGuides) -> Outcome {
+    let (u, budget_w) = (ctx.model.codebook(), ctx.model.power_budget_w());
+    let start = Instant::now();
+    let (p, report) = match request.method {
+        Method::ClosedForm => {
+            let p = closed_form::cpa_wcm(alpha, &g.p_bp, &g.p_ms);
+            let method = "closed-form (p = αp̂ + (1−α)p̌)";
+            (p, SolverReport::closed_form(method, seconds(start)))
+        }
+        Method::Solver => {
+            let (v_bp, v_ms) = (
+                codebook_covariance(u, &g.p_bp),
+                codebook_covariance(u, &g.p_ms),
+            );
+            let (p, sol) = cpa_wcm_qp(u, &v_bp, &v_ms, alpha, budget_w, &request.solve);
+            (p, SolverReport::from_conic(&sol, "clarabel-qp (CPA-WCM)"))
+        }
+    };
+    let covariance = codebook_covariance(u, &p);
+    Outcome {
+        covariance,
+        beamformer: None,
+        powers_w: Some(p),
+        report,
+    }
+}
+
+fn blend(alpha: f64, a: &DMatrix<Complex64>, b: &DMatrix<Complex64>) -> DMatrix<Complex64> {
+    a * Complex64::new(alpha, 0.0) + b * Complex64::new(1.0 - alpha, 0.0)
 }
 
 fn seconds(start: Instant) -> f64 {
     start.elapsed().as_secs_f64()
 }
 
-/// Reports the designed beamformer `F` (`[n_bs, n_beams]`) instead of the square root of its
-/// covariance, padded with zero columns to `n_slots` beams, when it fits.
+/// Reports the designed beamformer `F` (`[n_bs, n_beams]`) instead of a square root of its
+/// covariance, padded with zero columns to `n_slots` beams, when it fits in `n_slots` beams.
 fn adopt_beamformer(d: &mut Design, f: &DMatrix<Complex64>, n_slots: usize) {
     if f.ncols() > n_slots {
         return;

@@ -136,10 +136,10 @@ pub fn cpa_wcm_qp(
     let mut problem = ConicProblem::new();
     let x = problem.add_vars(n);
     let mut total = Affine::constant(-1.0);
-    for i in 0..n {
+    for (i, &c_i) in c.iter().enumerate() {
         problem.add_nonneg(Affine::var(x.start + i));
         total = total.add_term(x.start + i, 1.0);
-        problem.add_objective(x.start + i, -2.0 * c[i]);
+        problem.add_objective(x.start + i, -2.0 * c_i);
         problem.add_quadratic(x.start + i, x.start + i, cb.gram_unit[(i, i)].norm_sqr());
         for j in i + 1..n {
             problem.add_quadratic(
@@ -297,7 +297,7 @@ pub fn fdb_wbf_sdp(
             }
         });
         let energy = q.re_trace_product(&gram_padded);
-        power = power + &energy;
+        power += &energy;
         problem.add_objective_affine(&energy);
         for j in 0..n {
             let (re, im) = q.entry(j + 1, 0);
@@ -366,7 +366,7 @@ pub fn cpa_wbf_sdp(
         |i: usize| vars.start + 2 * i + 1,
     );
     let mut power = Affine::constant(-1.0);
-    for i in 0..n {
+    for (i, &b_i) in amplitude_mean.iter().enumerate() {
         let mut block = SymAffine::zeros(2);
         block.set(0, 0, Affine::constant(1.0));
         block.set(0, 1, Affine::var(v_var(i)));
@@ -375,7 +375,7 @@ pub fn cpa_wbf_sdp(
         power = power.add_term(y_var(i), 1.0);
 
         // (21a): ỹ_i − 2 b̃_i ṽ_i with b̃_i = ‖u_i‖ b̄_i / √P_t.
-        let b_unit = cb.col_norms[i] * amplitude_mean[i] / root_budget;
+        let b_unit = cb.col_norms[i] * b_i / root_budget;
         problem.add_objective(y_var(i), 1.0);
         problem.add_objective(v_var(i), -2.0 * b_unit);
     }

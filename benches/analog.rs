@@ -20,7 +20,7 @@ fn bench_analog(c: &mut Criterion) {
         for alpha in [0.0, 0.5, 1.0] {
             let request = DesignRequest::weighted(scheme, alpha);
             let d = design(&ctx, &request).expect("the analog design runs");
-            if let Some(detail) = &d.analog {
+            if let Some(detail) = d.analog.as_ref().filter(|a| !a.starts.is_empty()) {
                 let iterations: Vec<u32> = detail.starts.iter().map(|s| s.iterations).collect();
                 eprintln!("{scheme} alpha={alpha}: AO iterations per start {iterations:?}");
             }

@@ -16,16 +16,33 @@ fn reduced_reproduce_writes_every_figure_and_table() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("rep");
     let (n_alphas, targets, grid) = (3, [1usize, 2], 11);
-    let o = bpms(&["reproduce", "--alphas", "3", "--targets", "1,2", "--map-grid", "11", "--out", out.to_str().unwrap()]);
+    let o = bpms(&[
+        "reproduce",
+        "--alphas",
+        "3",
+        "--targets",
+        "1,2",
+        "--map-grid",
+        "11",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}\n{}", stdout(&o), stderr(&o));
 
     for stem in ["fig2", "fig3", "fig4", "fig5", "fig6"] {
         for ext in ["png", "svg"] {
             let f = out.join(format!("{stem}.{ext}"));
-            assert!(f.metadata().map(|m| m.len() > 1000).unwrap_or(false), "{}", f.display());
+            assert!(
+                f.metadata().map(|m| m.len() > 1000).unwrap_or(false),
+                "{}",
+                f.display()
+            );
         }
     }
-    assert!(!out.join(".reproduce.partial").exists(), "the staging folder is cleaned up");
+    assert!(
+        !out.join(".reproduce.partial").exists(),
+        "the staging folder is cleaned up"
+    );
 
     // Fig. 2: one row per AO iteration (at least the initial point and one step).
     let (h, r) = rows(&out.join("fig2.csv"));
@@ -41,14 +58,33 @@ fn reduced_reproduce_writes_every_figure_and_table() {
     assert_eq!(r.len(), 8 * grid * grid);
     // Trade-offs: eight schemes × K × α, plus Fusion at the largest K.
     let (h, r) = rows(&out.join("tradeoff.csv"));
-    for col in ["scheme", "n_targets", "alpha", "crb_bp_m2", "crb_ms_m2", "peb_bp_m", "peb_ms_m", "status"] {
+    for col in [
+        "scheme",
+        "n_targets",
+        "alpha",
+        "crb_bp_m2",
+        "crb_ms_m2",
+        "peb_bp_m",
+        "peb_ms_m",
+        "status",
+    ] {
         assert!(h.iter().any(|c| c == col), "{col}");
     }
     assert_eq!(r.len(), 8 * targets.len() * n_alphas + n_alphas);
-    assert!(r.iter().all(|row| !row[3].is_empty()), "every point has a design");
+    assert!(
+        r.iter().all(|row| !row[3].is_empty()),
+        "every point has a design"
+    );
 
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
-    for needle in ["## Scene", "## The paper's claims, checked", "WCRB dominates", "Fusion beats everything", "Scale gap", "bpms 0."] {
+    for needle in [
+        "## Scene",
+        "## The paper's claims, checked",
+        "WCRB dominates",
+        "Fusion beats everything",
+        "Scale gap",
+        "bpms 0.",
+    ] {
         assert!(report.contains(needle), "report lacks {needle}");
     }
 }

@@ -40,17 +40,30 @@ fn ctx() -> DesignContext {
 
 fn analog(ctx: &DesignContext, scheme: Scheme, alpha: f64) -> Design {
     let d = design(ctx, &DesignRequest::weighted(scheme, alpha)).unwrap();
-    assert_eq!(d.solver.status, SolveStatus::Solved, "{scheme} alpha={alpha}: {:?}", d.solver);
+    assert_eq!(
+        d.solver.status,
+        SolveStatus::Solved,
+        "{scheme} alpha={alpha}: {:?}",
+        d.solver
+    );
     d
 }
 
 /// Every beam's entries share the modulus `√(p_l/N_B)`, the powers spend the budget, and the
 /// beams reproduce the covariance.
 fn assert_analog_beams(d: &Design) {
-    let p = d.powers_w.as_ref().expect("analog designs report beam powers");
+    let p = d
+        .powers_w
+        .as_ref()
+        .expect("analog designs report beam powers");
     let f = &d.beamformer;
     let n_tx = f.nrows() as f64;
-    assert!(f.ncols() >= p.len(), "{} beams for {} powers", f.ncols(), p.len());
+    assert!(
+        f.ncols() >= p.len(),
+        "{} beams for {} powers",
+        f.ncols(),
+        p.len()
+    );
     for (l, col) in f.column_iter().enumerate() {
         let p_l = p.get(l).copied().unwrap_or(0.0);
         assert!(p_l >= 0.0, "{}: beam {l} power {p_l}", d.scheme);
@@ -67,8 +80,15 @@ fn assert_analog_beams(d: &Design) {
     }
     let total: f64 = p.iter().sum();
     let budget = d.power_budget_w;
-    assert!((total - budget).abs() <= BUDGET_TOL_REL * budget, "powers {total} W, budget {budget} W");
-    assert!(d.beamformer_residual_rel <= RESIDUAL_TOL, "residual {}", d.beamformer_residual_rel);
+    assert!(
+        (total - budget).abs() <= BUDGET_TOL_REL * budget,
+        "powers {total} W, budget {budget} W"
+    );
+    assert!(
+        d.beamformer_residual_rel <= RESIDUAL_TOL,
+        "residual {}",
+        d.beamformer_residual_rel
+    );
     let direct = (&d.covariance - f * f.adjoint()).norm() / d.covariance.norm();
     assert!(direct <= RESIDUAL_TOL, "‖V − FFᴴ‖/‖V‖ = {direct}");
 }
@@ -91,30 +111,47 @@ fn analog_fdb_objective_never_increases_and_converges() {
         let trace = d.trace.as_ref().expect("Analog-FDB records its objective");
         assert!(trace.len() >= 2, "trace {trace:?}");
         for (k, w) in trace.windows(2).enumerate() {
-            assert!(w[1] <= w[0], "alpha={alpha}: objective rose at iteration {}: {w:?}", k + 1);
+            assert!(
+                w[1] <= w[0],
+                "alpha={alpha}: objective rose at iteration {}: {w:?}",
+                k + 1
+            );
         }
         let detail = d.analog.as_ref().expect("analog detail");
         let settings = AnalogSettings::default();
         assert_eq!(detail.starts.len(), settings.n_starts as usize);
         let best = detail.best_start.expect("Analog-FDB names its best start");
         let best_objective = detail.starts[best].objective_w2;
-        assert!(detail.starts.iter().all(|s| s.objective_w2 >= best_objective));
+        assert!(detail
+            .starts
+            .iter()
+            .all(|s| s.objective_w2 >= best_objective));
         assert_eq!(trace.last().copied(), Some(best_objective));
         assert_eq!(detail.objective_w2, best_objective);
         assert_eq!(d.solver.iterations as usize, trace.len() - 1);
-        assert!(d.solver.iterations < settings.max_iter, "no convergence: {}", d.solver.detail);
+        assert!(
+            d.solver.iterations < settings.max_iter,
+            "no convergence: {}",
+            d.solver.detail
+        );
         eprintln!(
             "alpha={alpha}: {} AO iterations, objective {:.4e} -> {:.4e} W², starts {:?}",
             d.solver.iterations,
             trace[0],
             best_objective,
-            detail.starts.iter().map(|s| (s.objective_w2, s.iterations)).collect::<Vec<_>>()
+            detail
+                .starts
+                .iter()
+                .map(|s| (s.objective_w2, s.iterations))
+                .collect::<Vec<_>>()
         );
     }
 }
 
 fn bits(m: &DMatrix<Complex64>) -> Vec<u64> {
-    m.iter().flat_map(|z| [z.re.to_bits(), z.im.to_bits()]).collect()
+    m.iter()
+        .flat_map(|z| [z.re.to_bits(), z.im.to_bits()])
+        .collect()
 }
 
 #[test]
@@ -127,29 +164,47 @@ fn seeded_designs_are_reproducible_bit_for_bit() {
         let y = design(&b, &request).unwrap();
         assert_eq!(bits(&x.beamformer), bits(&y.beamformer), "{scheme}");
         assert_eq!(
-            x.trace.as_ref().map(|t| t.iter().map(|v| v.to_bits()).collect::<Vec<_>>()),
-            y.trace.as_ref().map(|t| t.iter().map(|v| v.to_bits()).collect::<Vec<_>>()),
+            x.trace
+                .as_ref()
+                .map(|t| t.iter().map(|v| v.to_bits()).collect::<Vec<_>>()),
+            y.trace
+                .as_ref()
+                .map(|t| t.iter().map(|v| v.to_bits()).collect::<Vec<_>>()),
         );
         assert_eq!(x.bounds.crb_bp_m2.to_bits(), y.bounds.crb_bp_m2.to_bits());
         assert_eq!(x.bounds.crb_ms_m2.to_bits(), y.bounds.crb_ms_m2.to_bits());
         let outcome = |d: &Design| {
             let a = d.analog.as_ref().expect("analog detail");
-            let starts: Vec<(u64, u32)> =
-                a.starts.iter().map(|s| (s.objective_w2.to_bits(), s.iterations)).collect();
+            let starts: Vec<(u64, u32)> = a
+                .starts
+                .iter()
+                .map(|s| (s.objective_w2.to_bits(), s.iterations))
+                .collect();
             (starts, a.best_start, a.codebook.clone())
         };
-        assert_eq!(outcome(&x), outcome(&y), "{scheme}: everything but wall times");
+        assert_eq!(
+            outcome(&x),
+            outcome(&y),
+            "{scheme}: everything but wall times"
+        );
 
         request.analog.seed = 8;
         let z = design(&a, &request).unwrap();
-        assert_ne!(bits(&x.beamformer), bits(&z.beamformer), "{scheme}: the seed must matter");
+        assert_ne!(
+            bits(&x.beamformer),
+            bits(&z.beamformer),
+            "{scheme}: the seed must matter"
+        );
     }
 }
 
 #[test]
 fn analog_designs_are_no_better_than_the_digital_designs_they_approximate() {
     let ctx = ctx();
-    let pairs = [(Scheme::AnalogFdb, Scheme::FdbWcrb), (Scheme::AnalogCpa, Scheme::CpaWcrb)];
+    let pairs = [
+        (Scheme::AnalogFdb, Scheme::FdbWcrb),
+        (Scheme::AnalogCpa, Scheme::CpaWcrb),
+    ];
     for (analog_scheme, digital_scheme) in pairs {
         for alpha in [0.0, 0.25, 0.5, 0.75, 1.0] {
             let a = analog(&ctx, analog_scheme, alpha);
@@ -164,7 +219,10 @@ fn analog_designs_are_no_better_than_the_digital_designs_they_approximate() {
                 a.bounds.peb_ms_m(),
                 d.bounds.peb_ms_m()
             );
-            assert!(wa >= wd * (1.0 - DIGITAL_OPT_TOL), "{analog_scheme} beats {digital_scheme}");
+            assert!(
+                wa >= wd * (1.0 - DIGITAL_OPT_TOL),
+                "{analog_scheme} beats {digital_scheme}"
+            );
         }
     }
 }
@@ -189,8 +247,16 @@ fn phase_gradient_matches_central_differences() {
         })
         .collect();
     let scale = fd.iter().map(|x| x * x).sum::<f64>().sqrt();
-    let err = grad.iter().zip(&fd).map(|(a, b)| (a - b).powi(2)).sum::<f64>().sqrt();
-    assert!(err <= FD_TOL_REL * scale, "‖∇ − FD‖ = {err:e}, ‖FD‖ = {scale:e}");
+    let err = grad
+        .iter()
+        .zip(&fd)
+        .map(|(a, b)| (a - b).powi(2))
+        .sum::<f64>()
+        .sqrt();
+    assert!(
+        err <= FD_TOL_REL * scale,
+        "‖∇ − FD‖ = {err:e}, ‖FD‖ = {scale:e}"
+    );
 }
 
 #[test]
@@ -206,7 +272,9 @@ fn codeword_match_error_decreases_and_ends_small() {
         // Every run, from the projection and from random phases, is monotone.
         let random = DVector::from_iterator(
             d.len(),
-            random_phases(d.len(), 3, k as u64).into_iter().map(|p| Complex64::from_polar(1.0, p)),
+            random_phases(d.len(), 3, k as u64)
+                .into_iter()
+                .map(|p| Complex64::from_polar(1.0, p)),
         );
         for start in [&d, &random] {
             let run = gradient_projection(&grid, &d, start, &settings);
@@ -214,16 +282,30 @@ fn codeword_match_error_decreases_and_ends_small() {
                 assert!(w[1] <= w[0], "path {k}: match error rose: {w:?}");
             }
             let rho = run.modulus;
-            assert!(run.codeword.iter().all(|x| (x.norm() - rho).abs() <= MODULUS_TOL_REL * rho));
+            assert!(run
+                .codeword
+                .iter()
+                .all(|x| (x.norm() - rho).abs() <= MODULUS_TOL_REL * rho));
         }
 
         // The best fit improves on the projection of ȧ_B and ends small.
         let (fit, start_errors) = fit_codeword(&grid, &d, k, &settings);
         let projected = gradient_projection(&grid, &d, &d, &settings).error_trace[0];
         assert_eq!(start_errors.len(), settings.codeword_starts as usize);
-        assert!(fit.error() < projected, "path {k}: {} vs start {projected}", fit.error());
-        assert!(fit.error() <= MATCH_ERROR_SMALL, "path {k}: match error {}", fit.error());
-        eprintln!("path {k}: match error {projected:.4} -> {:.4} ({start_errors:?})", fit.error());
+        assert!(
+            fit.error() < projected,
+            "path {k}: {} vs start {projected}",
+            fit.error()
+        );
+        assert!(
+            fit.error() <= MATCH_ERROR_SMALL,
+            "path {k}: match error {}",
+            fit.error()
+        );
+        eprintln!(
+            "path {k}: match error {projected:.4} -> {:.4} ({start_errors:?})",
+            fit.error()
+        );
     }
 }
 
@@ -232,7 +314,10 @@ fn analog_cpa_reports_the_codeword_beampatterns() {
     let ctx = ctx();
     let d = analog(&ctx, Scheme::AnalogCpa, 0.5);
     let detail = d.analog.as_ref().expect("analog detail");
-    let codebook = detail.codebook.as_ref().expect("Analog-CPA reports its codebook");
+    let codebook = detail
+        .codebook
+        .as_ref()
+        .expect("Analog-CPA reports its codebook");
     let n_grid = AnalogSettings::default().n_grid;
     assert_eq!(codebook.grid_rad.len(), n_grid);
     assert_eq!(codebook.codewords.len(), ctx.model.n_targets() + 1);
@@ -245,24 +330,32 @@ fn analog_cpa_reports_the_codeword_beampatterns() {
     assert!(d.trace.is_none(), "Analog-CPA has no AO trace");
 }
 
+/// Makes one setting invalid.
+type Spoil = fn(&mut AnalogSettings);
+
 #[test]
 fn analog_settings_are_validated_by_field() {
     let ctx = ctx();
-    let cases: [(&str, fn(&mut AnalogSettings)); 7] = [
+    let cases: [(&str, Spoil); 7] = [
         ("analog.tol_rel", |s| s.tol_rel = 0.0),
         ("analog.max_iter", |s| s.max_iter = 0),
         ("analog.n_starts", |s| s.n_starts = 0),
         ("analog.n_grid", |s| s.n_grid = 1),
         ("analog.codeword_starts", |s| s.codeword_starts = 0),
         ("analog.codeword_tol_rel", |s| s.codeword_tol_rel = f64::NAN),
-        ("analog.codeword_step_scale", |s| s.codeword_step_scale = 1.5),
+        ("analog.codeword_step_scale", |s| {
+            s.codeword_step_scale = 1.5
+        }),
     ];
     for (field, spoil) in cases {
         let mut request = DesignRequest::weighted(Scheme::AnalogFdb, 0.5);
         spoil(&mut request.analog);
         match design(&ctx, &request) {
             Err(DesignError::Input(InputError::Field { field: f, .. })) => assert_eq!(f, field),
-            other => panic!("{field}: expected an input error, got {:?}", other.map(|d| d.scheme)),
+            other => panic!(
+                "{field}: expected an input error, got {:?}",
+                other.map(|d| d.scheme)
+            ),
         }
     }
     let mut capped = DesignRequest::weighted(Scheme::AnalogCpa, 0.5);
@@ -273,6 +366,12 @@ fn analog_settings_are_validated_by_field() {
 #[test]
 fn analog_settings_deserialise_with_defaults() {
     let s: AnalogSettings = serde_json::from_str(r#"{"n_starts": 5}"#).unwrap();
-    assert_eq!(s, AnalogSettings { n_starts: 5, ..AnalogSettings::default() });
+    assert_eq!(
+        s,
+        AnalogSettings {
+            n_starts: 5,
+            ..AnalogSettings::default()
+        }
+    );
     assert!(serde_json::from_str::<AnalogSettings>(r#"{"n_start": 5}"#).is_err());
 }

@@ -2,7 +2,7 @@
 //! bad data and bad paths fail without leaving files behind.
 //!
 //! `cargo test --test plot_figures -- --ignored` also renders sample pictures into
-//! `/tmp/plot-samples/` for looking at.
+//! `bpms-plot-samples/` under the temporary directory for looking at.
 
 use std::fs;
 use std::path::Path;
@@ -398,9 +398,9 @@ fn crowded_legend_renders() {
 }
 
 #[test]
-#[ignore = "writes sample pictures to /tmp/plot-samples for inspection"]
+#[ignore = "writes sample pictures to the temporary directory, for inspection"]
 fn render_samples() {
-    let dir = Path::new("/tmp/plot-samples");
+    let dir = &std::env::temp_dir().join("bpms-plot-samples");
     fs::create_dir_all(dir).expect("create sample dir");
     write_figure(&two_panel_figure(), &dir.join("two_panels")).expect("two panels");
     write_figure(&crowded_figure(), &dir.join("crowded")).expect("crowded");

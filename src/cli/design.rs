@@ -3,7 +3,7 @@
 use super::output::{ensure_dir, FileSet};
 use super::report::{BoundsReport, OutputFormat, SceneEcho};
 use anyhow::Context;
-use bpms::design::{design, Design, DesignContext, DesignRequest, Form, Goal, Scheme};
+use bpms::design::{design, Design, DesignContext, DesignRequest, Form, Goal, Method, Scheme};
 use bpms::solver::SolveStatus;
 use bpms::{covariance, Scenario};
 use clap::{Args, ValueEnum};
@@ -38,6 +38,11 @@ pub struct DesignArgs {
     #[arg(long, value_enum, default_value_t = FormArg::Reduced)]
     form: FormArg,
 
+    /// How the mismatch schemes (fdb-wbf, cpa-wbf, fdb-wcm, cpa-wcm) are computed: their closed
+    /// forms, or the paper's SDP/QP formulation on Clarabel (a check).
+    #[arg(long, value_parser = parse_method, default_value = "closed-form")]
+    method: Method,
+
     /// Scenario file (TOML); default: the embedded paper scenario.
     #[arg(long, value_name = "FILE")]
     scenario: Option<PathBuf>,
@@ -60,6 +65,10 @@ pub struct DesignArgs {
 enum FormArg {
     Reduced,
     Full,
+}
+
+fn parse_method(s: &str) -> Result<Method, String> {
+    s.parse::<Method>().map_err(|e| e.to_string())
 }
 
 pub fn parse_scheme(s: &str) -> Result<Scheme, String> {
@@ -129,6 +138,9 @@ struct DesignReport {
     powers_w: Option<Vec<f64>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     trace: Option<Vec<f64>>,
+    /// Starts and codebook construction of the analog schemes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    analog: Option<bpms::design::AnalogDetail>,
     covariance: ComplexMatrix,
     beamformer: ComplexMatrix,
 }
@@ -167,6 +179,7 @@ pub fn run(args: &DesignArgs) -> anyhow::Result<(String, bool)> {
     };
     let mut request = DesignRequest::weighted(args.scheme, args.alpha);
     request.goal = goal;
+    request.method = args.method;
     request.form = match args.form {
         FormArg::Reduced => Form::Reduced,
         FormArg::Full => Form::Full,
@@ -318,6 +331,7 @@ impl DesignReport {
             beamformer_residual_rel: d.beamformer_residual_rel,
             powers_w: d.powers_w.clone(),
             trace: d.trace.clone(),
+            analog: d.analog.clone(),
             covariance: ComplexMatrix::new(&d.covariance),
             beamformer: ComplexMatrix::new(&d.beamformer),
         }

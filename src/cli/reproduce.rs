@@ -41,7 +41,11 @@ pub fn run(args: &ReproduceArgs) -> anyhow::Result<(String, bool)> {
         targets: args.targets.clone(),
         map_grid: args.map_grid,
     };
-    let bar = if std::io::stderr().is_terminal() { ProgressBar::new(0) } else { ProgressBar::hidden() };
+    let bar = if std::io::stderr().is_terminal() {
+        ProgressBar::new(0)
+    } else {
+        ProgressBar::hidden()
+    };
     if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} designs, {elapsed}") {
         bar.set_style(style);
     }

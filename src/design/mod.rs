@@ -30,7 +30,7 @@ use crate::solver::{Attempt, ConicSolution, SolveOptions, SolveStatus};
 pub use analog::{AnalogDetail, AnalogSettings};
 pub use certificate::Certificate;
 pub use mismatch::Method;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 pub use wcrb::{Form, Goal};
 
 /// The design schemes.
@@ -234,7 +234,7 @@ pub struct Design {
     pub beamformer: DMatrix<Complex64>,
     /// `‖V − F Fᴴ‖_F / ‖V‖_F`.
     pub beamformer_residual_rel: f64,
-    /// Codebook powers (CPA schemes), W.
+    /// Powers per codebook column (CPA schemes) or per analog beam (analog schemes), W.
     pub powers_w: Option<Vec<f64>>,
     pub bounds: Bounds,
     pub power_used_w: f64,
@@ -291,6 +291,9 @@ pub struct DesignContext {
     pub n_slots: usize,
     fdb_guides: OnceLock<Result<Guides, String>>,
     cpa_guides: OnceLock<Result<Guides, String>>,
+    /// The Analog-CPA codebook of the last settings asked for: it depends on the scene and the
+    /// settings only, not on α, so a sweep builds it once.
+    analog_codebook: Mutex<Option<(AnalogSettings, Arc<analog::cpa::AnalogCodebook>)>>,
 }
 
 impl DesignContext {
@@ -300,7 +303,27 @@ impl DesignContext {
             n_slots: scene.n_slots,
             fdb_guides: OnceLock::new(),
             cpa_guides: OnceLock::new(),
+            analog_codebook: Mutex::new(None),
         })
+    }
+
+    /// The Analog-CPA codebook for `settings`, built at most once per settings value.
+    pub fn analog_codebook(&self, settings: &AnalogSettings) -> Arc<analog::cpa::AnalogCodebook> {
+        let mut slot = self
+            .analog_codebook
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        match slot.as_ref() {
+            Some((cached, book)) if cached == settings => Arc::clone(book),
+            _ => {
+                let book = Arc::new(analog::cpa::analog_codebook(
+                    self.model.codebook(),
+                    settings,
+                ));
+                *slot = Some((settings.clone(), Arc::clone(&book)));
+                book
+            }
+        }
     }
 
     /// FDB-WCRB at `α = 1` and `α = 0` (reduced form).

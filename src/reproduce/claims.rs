@@ -40,7 +40,10 @@ fn excess(r: &Results, scheme: Scheme, reference: Scheme, k: usize) -> Option<(f
     let mut n = 0;
     let mut min_ratio = f64::INFINITY;
     for alpha in crate::sweep::SweepSpec::even_alphas(r.options.n_alphas).ok()? {
-        let (Some(a), Some(b)) = (objective(&r.points, scheme, k, alpha), objective(&r.points, reference, k, alpha)) else {
+        let (Some(a), Some(b)) = (
+            objective(&r.points, scheme, k, alpha),
+            objective(&r.points, reference, k, alpha),
+        ) else {
             continue;
         };
         sum += a / b - 1.0;
@@ -71,16 +74,25 @@ fn front_excess(curve_pts: &[(f64, f64)], front: &[(f64, f64)]) -> Option<(f64, 
     }
     dense.push(*front.last().expect("two or more points"));
     let rho = |p: &(f64, f64)| {
-        dense.iter().map(|f| (p.0 / f.0).max(p.1 / f.1)).fold(f64::INFINITY, f64::min)
+        dense
+            .iter()
+            .map(|f| (p.0 / f.0).max(p.1 / f.1))
+            .fold(f64::INFINITY, f64::min)
     };
     let values: Vec<f64> = curve_pts.iter().map(|p| rho(p) - 1.0).collect();
     let mean = values.iter().sum::<f64>() / values.len() as f64;
-    Some((mean, values.iter().copied().fold(f64::NEG_INFINITY, f64::max)))
+    Some((
+        mean,
+        values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+    ))
 }
 
 /// [`front_excess`] of a scheme's curve against FDB-WCRB's front at K.
 fn excess_to_front(r: &Results, scheme: Scheme, k: usize) -> Option<(f64, f64)> {
-    front_excess(&curve(&r.points, scheme, k), &curve(&r.points, Scheme::FdbWcrb, k))
+    front_excess(
+        &curve(&r.points, scheme, k),
+        &curve(&r.points, Scheme::FdbWcrb, k),
+    )
 }
 
 fn claims(r: &Results) -> Vec<Claim> {
@@ -117,7 +129,9 @@ fn claims(r: &Results) -> Vec<Claim> {
         ("CPA", Scheme::CpaWcm, Scheme::CpaWbf),
     ] {
         for &k in ks {
-            if let (Some((e_cm, _)), Some((e_bf, _))) = (excess_to_front(r, wcm, k), excess_to_front(r, wbf, k)) {
+            if let (Some((e_cm, _)), Some((e_bf, _))) =
+                (excess_to_front(r, wcm, k), excess_to_front(r, wbf, k))
+            {
                 beats &= e_cm < e_bf;
                 if family == "FDB" {
                     margins.push(e_bf - e_cm);
@@ -141,7 +155,11 @@ fn claims(r: &Results) -> Vec<Claim> {
         holds: growing,
         evidence: format!(
             "WBF minus WCM distance by K: {}",
-            margins.iter().map(|m| format!("{:.3}%", 100.0 * m)).collect::<Vec<_>>().join(", ")
+            margins
+                .iter()
+                .map(|m| format!("{:.3}%", 100.0 * m))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     });
     let near: Vec<(usize, f64)> = ks
@@ -167,7 +185,12 @@ fn claims(r: &Results) -> Vec<Claim> {
         .iter()
         .filter_map(|&k| objective(&r.points, Scheme::FdbWcrb, k, 0.0))
         .collect();
-    let fmt = |v: &[f64]| v.iter().map(|x| format!("{:.4e}", x.sqrt())).collect::<Vec<_>>().join(", ");
+    let fmt = |v: &[f64]| {
+        v.iter()
+            .map(|x| format!("{:.4e}", x.sqrt()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     out.push(Claim {
         text: "BP improves as K grows (best √CRB_BP, FDB-WCRB at α = 1)",
         holds: bp.len() == ks.len() && bp.windows(2).all(|w| w[1] < w[0]),
@@ -208,9 +231,16 @@ fn claims(r: &Results) -> Vec<Claim> {
     // 6. Fusion beats everything and nearly collapses the trade-off.
     let k = r.k_max;
     let fusion = curve(&r.fusion, Scheme::Fusion, k);
-    let others: Vec<(f64, f64)> = TRADEOFF_SCHEMES.iter().flat_map(|&s| curve(&r.points, s, k)).collect();
-    let max_f = fusion.iter().fold((0.0_f64, 0.0_f64), |m, p| (m.0.max(p.0), m.1.max(p.1)));
-    let min_o = others.iter().fold((f64::INFINITY, f64::INFINITY), |m, p| (m.0.min(p.0), m.1.min(p.1)));
+    let others: Vec<(f64, f64)> = TRADEOFF_SCHEMES
+        .iter()
+        .flat_map(|&s| curve(&r.points, s, k))
+        .collect();
+    let max_f = fusion
+        .iter()
+        .fold((0.0_f64, 0.0_f64), |m, p| (m.0.max(p.0), m.1.max(p.1)));
+    let min_o = others.iter().fold((f64::INFINITY, f64::INFINITY), |m, p| {
+        (m.0.min(p.0), m.1.min(p.1))
+    });
     out.push(Claim {
         text: "Fusion beats everything: its whole curve (fused bounds) lies below and left of every other design",
         holds: !fusion.is_empty() && max_f.0 < min_o.0 && max_f.1 < min_o.1,
@@ -221,7 +251,9 @@ fn claims(r: &Results) -> Vec<Claim> {
     });
     let span = |c: &[(f64, f64)]| {
         let lo_hi = |f: fn(&(f64, f64)) -> f64| {
-            c.iter().map(f).fold((f64::INFINITY, 0.0_f64), |m, v| (m.0.min(v), m.1.max(v)))
+            c.iter()
+                .map(f)
+                .fold((f64::INFINITY, 0.0_f64), |m, v| (m.0.min(v), m.1.max(v)))
         };
         (lo_hi(|p| p.0), lo_hi(|p| p.1))
     };
@@ -266,16 +298,47 @@ pub(super) fn report(r: &Results, wall_time_s: f64) -> (String, usize, usize) {
     let _ = writeln!(md, "## Scene\n");
     let _ = writeln!(md, "| quantity | value |\n|---|---|");
     let rows = [
-        ("BS position [m], antennas", format!("{:?}, N_B = {}", s.p_bs, s.n_bs)),
-        ("UE position [m], antennas", format!("{:?}, N_U = {}", s.p_ue, s.n_ue)),
-        ("UE orientation [deg], clock bias [s]", format!("{:.1}, {:e}", s.orientation_rad.to_degrees(), s.clock_bias_s)),
+        (
+            "BS position [m], antennas",
+            format!("{:?}, N_B = {}", s.p_bs, s.n_bs),
+        ),
+        (
+            "UE position [m], antennas",
+            format!("{:?}, N_U = {}", s.p_ue, s.n_ue),
+        ),
+        (
+            "UE orientation [deg], clock bias [s]",
+            format!(
+                "{:.1}, {:e}",
+                s.orientation_rad.to_degrees(),
+                s.clock_bias_s
+            ),
+        ),
         ("targets [m]", format!("{:?}", s.p_targets)),
-        ("RCS UE / targets [m²]", format!("{} / {:?}", s.rcs_ue_m2, s.rcs_targets_m2)),
-        ("carrier [Hz], bandwidth [Hz], subcarriers", format!("{:e}, {:e}, {}", s.carrier_frequency_hz, s.bandwidth_hz, s.n_subcarriers)),
-        ("slots L, symbols per slot P", format!("{}, {}", s.n_slots, s.n_symbols_per_slot)),
-        ("power P_B [W], noise variance σ² [W]", format!("{:e}, {:e}", s.tx_power_w, s.noise_var_w)),
+        (
+            "RCS UE / targets [m²]",
+            format!("{} / {:?}", s.rcs_ue_m2, s.rcs_targets_m2),
+        ),
+        (
+            "carrier [Hz], bandwidth [Hz], subcarriers",
+            format!(
+                "{:e}, {:e}, {}",
+                s.carrier_frequency_hz, s.bandwidth_hz, s.n_subcarriers
+            ),
+        ),
+        (
+            "slots L, symbols per slot P",
+            format!("{}, {}", s.n_slots, s.n_symbols_per_slot),
+        ),
+        (
+            "power P_B [W], noise variance σ² [W]",
+            format!("{:e}, {:e}", s.tx_power_w, s.noise_var_w),
+        ),
         ("normalization", s.normalization.as_str().to_string()),
-        ("gain phases BP / MS [rad]", format!("{:?} / {:?}", s.phases_bp_rad, s.phases_ms_rad)),
+        (
+            "gain phases BP / MS [rad]",
+            format!("{:?} / {:?}", s.phases_bp_rad, s.phases_ms_rad),
+        ),
     ];
     for (q, v) in rows {
         let _ = writeln!(md, "| {q} | {v} |");
@@ -298,10 +361,19 @@ pub(super) fn report(r: &Results, wall_time_s: f64) -> (String, usize, usize) {
     let hold = list.iter().filter(|c| c.holds).count();
     let _ = writeln!(md, "| claim | holds | evidence |\n|---|---|---|");
     for c in &list {
-        let _ = writeln!(md, "| {} | {} | {} |", c.text, if c.holds { "yes" } else { "**no**" }, c.evidence);
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} |",
+            c.text,
+            if c.holds { "yes" } else { "**no**" },
+            c.evidence
+        );
     }
 
-    let _ = writeln!(md, "\n## Scale gap to the published figures (MODEL.md §9)\n");
+    let _ = writeln!(
+        md,
+        "\n## Scale gap to the published figures (MODEL.md §9)\n"
+    );
     let best_bp = objective(&r.points, Scheme::FdbWcrb, r.k_max, 1.0).map(f64::sqrt);
     let best_ms = objective(&r.points, Scheme::AnalogFdb, r.k_max, 0.0).map(f64::sqrt);
     if let (Some(bp), Some(ms)) = (best_bp, best_ms) {
@@ -314,16 +386,37 @@ pub(super) fn report(r: &Results, wall_time_s: f64) -> (String, usize, usize) {
         );
     }
 
-    let failures: Vec<&SweepPoint> = r.points.iter().chain(&r.fusion).filter(|p| p.bounds.is_none()).collect();
+    let failures: Vec<&SweepPoint> = r
+        .points
+        .iter()
+        .chain(&r.fusion)
+        .filter(|p| p.bounds.is_none())
+        .collect();
     let _ = writeln!(md, "\n## Solver outcomes\n");
     if failures.is_empty() {
-        let _ = writeln!(md, "Every design of every sweep came out solved or at reduced accuracy.");
+        let _ = writeln!(
+            md,
+            "Every design of every sweep came out solved or at reduced accuracy."
+        );
     } else {
         for p in failures {
-            let _ = writeln!(md, "- {} K = {} α = {:.3}: {} {}", p.scheme, p.n_targets, p.alpha, p.status.as_str(), p.error.as_deref().unwrap_or(""));
+            let _ = writeln!(
+                md,
+                "- {} K = {} α = {:.3}: {} {}",
+                p.scheme,
+                p.n_targets,
+                p.alpha,
+                p.status.as_str(),
+                p.error.as_deref().unwrap_or("")
+            );
         }
     }
-    let reduced = r.points.iter().chain(&r.fusion).filter(|p| p.status == crate::solver::SolveStatus::ReducedAccuracy).count();
+    let reduced = r
+        .points
+        .iter()
+        .chain(&r.fusion)
+        .filter(|p| p.status == crate::solver::SolveStatus::ReducedAccuracy)
+        .count();
     let _ = writeln!(md, "\nDesigns at reduced accuracy: {reduced}.");
     (md, hold, list.len())
 }

@@ -7,8 +7,8 @@ use crate::design::{Design, Scheme};
 use crate::geometry::array::steering;
 use crate::geometry::paths::azimuth;
 use crate::plot::{
-    write_figure, write_heatmaps, Figure, HeatMap, HeatMapFigure, MapMarker, Marker, Panel,
-    Series, Style,
+    write_figure, write_heatmaps, Figure, HeatMap, HeatMapFigure, MapMarker, Marker, Panel, Series,
+    Style,
 };
 use crate::sweep::{self, curve};
 
@@ -23,8 +23,10 @@ pub(super) fn write_all(r: &Results, dir: &Path) -> Result<Vec<String>, Reproduc
     let mut emit = |stem: &str, csv: Option<Vec<u8>>| -> Result<(), ReproduceError> {
         if let Some(bytes) = csv {
             let name = format!("{stem}.csv");
-            std::fs::write(dir.join(&name), bytes)
-                .map_err(|source| ReproduceError::Io { path: dir.join(&name), source })?;
+            std::fs::write(dir.join(&name), bytes).map_err(|source| ReproduceError::Io {
+                path: dir.join(&name),
+                source,
+            })?;
             files.push(name);
         }
         files.push(format!("{stem}.png"));
@@ -59,13 +61,18 @@ pub(super) fn write_all(r: &Results, dir: &Path) -> Result<Vec<String>, Reproduc
         path: dir.join("tradeoff.csv"),
         source: std::io::Error::other(e.to_string()),
     })?;
-    std::fs::write(dir.join("tradeoff.csv"), bytes)
-        .map_err(|source| ReproduceError::Io { path: dir.join("tradeoff.csv"), source })?;
+    std::fs::write(dir.join("tradeoff.csv"), bytes).map_err(|source| ReproduceError::Io {
+        path: dir.join("tradeoff.csv"),
+        source,
+    })?;
     files.push("tradeoff.csv".into());
     Ok(files)
 }
 
-fn csv_bytes(header: &[String], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>, ReproduceError> {
+fn csv_bytes(
+    header: &[String],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> Result<Vec<u8>, ReproduceError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(header)?;
     for row in rows {
@@ -80,14 +87,25 @@ fn csv_bytes(header: &[String], rows: impl Iterator<Item = Vec<String>>) -> Resu
 fn fig2(r: &Results) -> Figure {
     let trace = r.analog_fdb.trace.clone().unwrap_or_default();
     Figure {
-        title: Some(format!("Fig. 2: Analog-FDB convergence (K = {}, α = 0.5)", r.k_max)),
+        title: Some(format!(
+            "Fig. 2: Analog-FDB convergence (K = {}, α = 0.5)",
+            r.k_max
+        )),
         panels: vec![Panel {
             x_label: "iteration".into(),
             y_label: "objective α‖FFᴴ − V̂‖² + (1−α)‖FFᴴ − V̌‖² [W²]".into(),
             series: vec![Series {
                 label: "Analog-FDB (best start)".into(),
-                points: trace.iter().enumerate().map(|(i, &v)| (i as f64, v)).collect(),
-                style: Style { color: 0, dash: false, marker: Some(Marker::Circle) },
+                points: trace
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &v)| (i as f64, v))
+                    .collect(),
+                style: Style {
+                    color: 0,
+                    dash: false,
+                    marker: Some(Marker::Circle),
+                },
             }],
             log_y: true,
             ..Panel::default()
@@ -101,13 +119,25 @@ fn fig2_csv(r: &Results) -> Result<Vec<u8>, ReproduceError> {
     let trace = r.analog_fdb.trace.clone().unwrap_or_default();
     csv_bytes(
         &["iteration".into(), "objective_w2".into()],
-        trace.iter().enumerate().map(|(i, v)| vec![i.to_string(), format!("{v:e}")]),
+        trace
+            .iter()
+            .enumerate()
+            .map(|(i, v)| vec![i.to_string(), format!("{v:e}")]),
     )
 }
 
-/// `(θ_k, grid, derivative gain, codeword gain, match error)` per path, normalised to a peak of 1.
-fn fig3_data(r: &Results) -> (Vec<f64>, Vec<(f64, Vec<f64>, Vec<f64>, f64)>) {
-    let Some(book) = r.analog_cpa.analog.as_ref().and_then(|a| a.codebook.as_ref()) else {
+/// One path of Fig. 3: `(θ_k, derivative gain, codeword gain, match error)`, gains normalised to
+/// a peak of 1.
+type CodewordCurves = (f64, Vec<f64>, Vec<f64>, f64);
+
+/// The angle grid and the curves of every path.
+fn fig3_data(r: &Results) -> (Vec<f64>, Vec<CodewordCurves>) {
+    let Some(book) = r
+        .analog_cpa
+        .analog
+        .as_ref()
+        .and_then(|a| a.codebook.as_ref())
+    else {
         return (Vec::new(), Vec::new());
     };
     let norm = |g: &[f64]| {
@@ -117,7 +147,14 @@ fn fig3_data(r: &Results) -> (Vec<f64>, Vec<(f64, Vec<f64>, Vec<f64>, f64)>) {
     let words = book
         .codewords
         .iter()
-        .map(|c| (c.theta_rad, norm(&c.derivative_gain), norm(&c.codeword_gain), c.match_error_rel))
+        .map(|c| {
+            (
+                c.theta_rad,
+                norm(&c.derivative_gain),
+                norm(&c.codeword_gain),
+                c.match_error_rel,
+            )
+        })
         .collect();
     (book.grid_rad.clone(), words)
 }
@@ -129,12 +166,20 @@ fn fig3(r: &Results) -> Figure {
         series.push(Series {
             label: format!("|a(x)ᴴ ȧ(θ_{k})|², θ_{k} = {theta:.2} rad"),
             points: grid.iter().copied().zip(dgain.iter().copied()).collect(),
-            style: Style { color: k, dash: false, marker: None },
+            style: Style {
+                color: k,
+                dash: false,
+                marker: None,
+            },
         });
         series.push(Series {
             label: format!("analog codeword {k} (match error {:.1}%)", 100.0 * err),
             points: grid.iter().copied().zip(cgain.iter().copied()).collect(),
-            style: Style { color: k, dash: true, marker: None },
+            style: Style {
+                color: k,
+                dash: true,
+                marker: None,
+            },
         });
     }
     Figure {
@@ -184,8 +229,10 @@ fn gain_db(r: &Results, d: &Design, x: f64, y: f64) -> f64 {
 
 fn fig4(r: &Results) -> Result<(HeatMapFigure, Vec<u8>), ReproduceError> {
     let s = &r.scene;
-    let objects: Vec<[f64; 2]> =
-        std::iter::once(s.p_bs).chain(std::iter::once(s.p_ue)).chain(s.p_targets.iter().copied()).collect();
+    let objects: Vec<[f64; 2]> = std::iter::once(s.p_bs)
+        .chain(std::iter::once(s.p_ue))
+        .chain(s.p_targets.iter().copied())
+        .collect();
     let xs = objects.iter().map(|p| p[0]);
     let ys = objects.iter().map(|p| p[1]);
     let x_range = (
@@ -193,21 +240,49 @@ fn fig4(r: &Results) -> Result<(HeatMapFigure, Vec<u8>), ReproduceError> {
         xs.fold(f64::NEG_INFINITY, f64::max) + MAP_MARGIN_M,
     );
     // Only the half-plane in front of the BS array is covered by the model.
-    let y_range = (s.p_bs[1] + 0.5, ys.fold(f64::NEG_INFINITY, f64::max) + MAP_MARGIN_M);
+    let y_range = (
+        s.p_bs[1] + 0.5,
+        ys.fold(f64::NEG_INFINITY, f64::max) + MAP_MARGIN_M,
+    );
     let n = r.options.map_grid;
     let at = |(lo, hi): (f64, f64), i: usize| lo + (hi - lo) * i as f64 / (n - 1) as f64;
 
     let mut raw: Vec<Vec<Vec<f64>>> = Vec::new();
     for (_, _, d) in &r.extremes {
-        raw.push((0..n).map(|i| (0..n).map(|j| gain_db(r, d, at(x_range, j), at(y_range, i))).collect()).collect());
+        raw.push(
+            (0..n)
+                .map(|i| {
+                    (0..n)
+                        .map(|j| gain_db(r, d, at(x_range, j), at(y_range, i)))
+                        .collect()
+                })
+                .collect(),
+        );
     }
-    let peak = raw.iter().flatten().flatten().copied().fold(f64::NEG_INFINITY, f64::max);
+    let peak = raw
+        .iter()
+        .flatten()
+        .flatten()
+        .copied()
+        .fold(f64::NEG_INFINITY, f64::max);
     let mut markers = vec![
-        MapMarker { label: "BS".into(), position: (s.p_bs[0], s.p_bs[1].max(y_range.0)), marker: Marker::Square },
-        MapMarker { label: "UE".into(), position: (s.p_ue[0], s.p_ue[1]), marker: Marker::Triangle },
+        MapMarker {
+            label: "BS".into(),
+            position: (s.p_bs[0], s.p_bs[1].max(y_range.0)),
+            marker: Marker::Square,
+        },
+        MapMarker {
+            label: "UE".into(),
+            position: (s.p_ue[0], s.p_ue[1]),
+            marker: Marker::Triangle,
+        },
     ];
     for (k, p) in s.p_targets.iter().enumerate() {
-        markers.push(MapMarker { label: format!("T{}", k + 1), position: (p[0], p[1]), marker: Marker::Circle });
+        markers.push(MapMarker {
+            label: format!("T{}", k + 1),
+            position: (p[0], p[1]),
+            marker: Marker::Circle,
+        });
     }
 
     let mut maps = Vec::new();
@@ -233,7 +308,11 @@ fn fig4(r: &Results) -> Result<(HeatMapFigure, Vec<u8>), ReproduceError> {
                     ]);
                 }
             }
-            let task = if alpha > 0.5 { "BP-optimal (α = 1)" } else { "MS-optimal (α = 0)" };
+            let task = if alpha > 0.5 {
+                "BP-optimal (α = 1)"
+            } else {
+                "MS-optimal (α = 0)"
+            };
             maps.push(HeatMap {
                 title: format!("{label}, {task}"),
                 x_label: "x [m]".into(),
@@ -248,7 +327,13 @@ fn fig4(r: &Results) -> Result<(HeatMapFigure, Vec<u8>), ReproduceError> {
         }
     }
     let csv = csv_bytes(
-        &["design".into(), "alpha".into(), "x_m".into(), "y_m".into(), "gain_db_re_max".into()],
+        &[
+            "design".into(),
+            "alpha".into(),
+            "x_m".into(),
+            "y_m".into(),
+            "gain_db_re_max".into(),
+        ],
         rows.into_iter(),
     )?;
     let fig = HeatMapFigure {
@@ -264,10 +349,16 @@ fn fig4(r: &Results) -> Result<(HeatMapFigure, Vec<u8>), ReproduceError> {
 fn style(scheme: Scheme, k_index: usize) -> Style {
     let (marker, dash) = match scheme {
         Scheme::FdbWcrb | Scheme::CpaWcrb | Scheme::Fusion => (Marker::Circle, false),
-        Scheme::FdbWcm | Scheme::CpaWcm | Scheme::AnalogFdb | Scheme::AnalogCpa => (Marker::Square, false),
+        Scheme::FdbWcm | Scheme::CpaWcm | Scheme::AnalogFdb | Scheme::AnalogCpa => {
+            (Marker::Square, false)
+        }
         Scheme::FdbWbf | Scheme::CpaWbf => (Marker::Triangle, true),
     };
-    Style { color: k_index, dash, marker: Some(marker) }
+    Style {
+        color: k_index,
+        dash,
+        marker: Some(marker),
+    }
 }
 
 fn tradeoff_panel(title: &str, series: Vec<Series>) -> Panel {
@@ -284,8 +375,14 @@ fn tradeoff_panel(title: &str, series: Vec<Series>) -> Panel {
 
 fn fig5(r: &Results) -> Figure {
     let panels = [
-        ("(a) Digital FDB", vec![Scheme::FdbWcrb, Scheme::FdbWcm, Scheme::FdbWbf]),
-        ("(b) Digital CPA", vec![Scheme::CpaWcrb, Scheme::CpaWcm, Scheme::CpaWbf]),
+        (
+            "(a) Digital FDB",
+            vec![Scheme::FdbWcrb, Scheme::FdbWcm, Scheme::FdbWbf],
+        ),
+        (
+            "(b) Digital CPA",
+            vec![Scheme::CpaWcrb, Scheme::CpaWcm, Scheme::CpaWbf],
+        ),
         ("(c) Analog FDB", vec![Scheme::AnalogFdb]),
         ("(d) Analog CPA", vec![Scheme::AnalogCpa]),
     ]
@@ -296,7 +393,11 @@ fn fig5(r: &Results) -> Figure {
             for (ki, &k) in r.options.targets.iter().enumerate() {
                 let points = curve(&r.points, scheme, k);
                 if !points.is_empty() {
-                    series.push(Series { label: format!("{scheme} (K = {k})"), points, style: style(scheme, ki) });
+                    series.push(Series {
+                        label: format!("{scheme} (K = {k})"),
+                        points,
+                        style: style(scheme, ki),
+                    });
                 }
             }
         }
@@ -314,23 +415,47 @@ fn fig5(r: &Results) -> Figure {
 fn fig6(r: &Results) -> Figure {
     let k = r.k_max;
     let mut all = Vec::new();
-    for (i, &scheme) in TRADEOFF_SCHEMES.iter().chain(std::iter::once(&Scheme::Fusion)).enumerate() {
-        let source = if scheme == Scheme::Fusion { &r.fusion } else { &r.points };
+    for (i, &scheme) in TRADEOFF_SCHEMES
+        .iter()
+        .chain(std::iter::once(&Scheme::Fusion))
+        .enumerate()
+    {
+        let source = if scheme == Scheme::Fusion {
+            &r.fusion
+        } else {
+            &r.points
+        };
         let points = curve(source, scheme, k);
         if points.is_empty() {
             continue;
         }
         let mut st = style(scheme, 0);
         st.color = i;
-        let label = if scheme == Scheme::Fusion { "fusion (fused bounds)".to_string() } else { scheme.to_string() };
-        all.push(Series { label, points, style: st });
+        let label = if scheme == Scheme::Fusion {
+            "fusion (fused bounds)".to_string()
+        } else {
+            scheme.to_string()
+        };
+        all.push(Series {
+            label,
+            points,
+            style: st,
+        });
     }
-    let zoom: Vec<Series> = all.iter().filter(|s| s.label.starts_with("fusion")).cloned().collect();
+    let zoom: Vec<Series> = all
+        .iter()
+        .filter(|s| s.label.starts_with("fusion"))
+        .cloned()
+        .collect();
     Figure {
         title: Some(format!("Fig. 6: all schemes and Fusion, K = {k}")),
         panels: vec![
             tradeoff_panel("(a) all schemes", all),
-            Panel { log_x: false, log_y: false, ..tradeoff_panel("(b) zoom on Fusion", zoom) },
+            Panel {
+                log_x: false,
+                log_y: false,
+                ..tradeoff_panel("(b) zoom on Fusion", zoom)
+            },
         ],
         columns: 2,
         panel_size_px: (760, 640),

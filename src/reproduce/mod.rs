@@ -53,7 +53,11 @@ pub struct ReproduceOptions {
 
 impl Default for ReproduceOptions {
     fn default() -> Self {
-        ReproduceOptions { n_alphas: DEFAULT_N_ALPHAS, targets: vec![1, 2, 3], map_grid: 161 }
+        ReproduceOptions {
+            n_alphas: DEFAULT_N_ALPHAS,
+            targets: vec![1, 2, 3],
+            map_grid: 161,
+        }
     }
 }
 
@@ -65,7 +69,10 @@ pub enum ReproduceError {
     #[error(transparent)]
     Plot(#[from] PlotError),
     #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("writing CSV: {0}")]
     Csv(#[from] csv::Error),
 }
@@ -139,10 +146,18 @@ pub fn run(
         .map(|&k| Ok((k, DesignContext::new(&scenario.scene(Some(k))?)?)))
         .collect::<Result<_, DesignError>>()?;
     let shared: Vec<(usize, &DesignContext)> = contexts.iter().map(|(k, c)| (*k, c)).collect();
-    let ctx_max = shared.iter().find(|(k, _)| *k == k_max).expect("K max has a context").1;
+    let ctx_max = shared
+        .iter()
+        .find(|(k, _)| *k == k_max)
+        .expect("K max has a context")
+        .1;
 
     // Step 2: the sweeps (every scheme and K; Fusion at the largest K) and the single designs.
-    let fusion_spec = SweepSpec { schemes: vec![Scheme::Fusion], targets: vec![k_max], ..trade.clone() };
+    let fusion_spec = SweepSpec {
+        schemes: vec![Scheme::Fusion],
+        targets: vec![k_max],
+        ..trade.clone()
+    };
     let total = trade.n_points() + fusion_spec.n_points() + 10;
     let done = std::sync::atomic::AtomicUsize::new(0);
     let tick = |_: &SweepPoint| {
@@ -191,15 +206,19 @@ pub fn run(
     };
 
     // Step 3: figures, data and report into a staging folder, then into place.
-    fs::create_dir_all(out).map_err(|source| ReproduceError::Io { path: out.into(), source })?;
+    fs::create_dir_all(out).map_err(|source| ReproduceError::Io {
+        path: out.into(),
+        source,
+    })?;
     let staging = out.join(".reproduce.partial");
     let _ = fs::remove_dir_all(&staging);
-    fs::create_dir_all(&staging)
-        .map_err(|source| ReproduceError::Io { path: staging.clone(), source })?;
+    fs::create_dir_all(&staging).map_err(|source| ReproduceError::Io {
+        path: staging.clone(),
+        source,
+    })?;
     let written = (|| -> Result<(Vec<String>, usize, usize), ReproduceError> {
         let mut files = figures::write_all(&results, &staging)?;
-        let (report, hold, total_claims) =
-            claims::report(&results, start.elapsed().as_secs_f64());
+        let (report, hold, total_claims) = claims::report(&results, start.elapsed().as_secs_f64());
         write_text(&staging.join("report.md"), &report)?;
         files.push("report.md".into());
         Ok((files, hold, total_claims))
@@ -212,8 +231,10 @@ pub fn run(
         }
     };
     for f in &files {
-        fs::rename(staging.join(f), out.join(f))
-            .map_err(|source| ReproduceError::Io { path: out.join(f), source })?;
+        fs::rename(staging.join(f), out.join(f)).map_err(|source| ReproduceError::Io {
+            path: out.join(f),
+            source,
+        })?;
     }
     let _ = fs::remove_dir_all(&staging);
 
@@ -244,5 +265,8 @@ pub fn run(
 }
 
 pub(crate) fn write_text(path: &Path, text: &str) -> Result<(), ReproduceError> {
-    fs::write(path, text).map_err(|source| ReproduceError::Io { path: path.into(), source })
+    fs::write(path, text).map_err(|source| ReproduceError::Io {
+        path: path.into(),
+        source,
+    })
 }

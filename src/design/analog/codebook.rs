@@ -13,13 +13,13 @@
 //!
 //! ## The problem and the iteration
 //!
-//! `min_f h(f) = ‖ |T f| − b ‖²  s.t. |f_i| = ρ` (27). **[decided]** The codeword gets the norm
+//! `min_f h(f) = ‖ |T f| − b ‖²  s.t. |f_i| = ρ` (27). **\[decided\]** The codeword gets the norm
 //! of the column it replaces, `ρ = ‖d‖/√N_B`, so that the two beampatterns are compared at equal
 //! radiated power, without a free scale. (The codebook handed to the power allocation is then
 //! normalised to unit-norm columns; power allocation over `U diag(p) Uᴴ` is invariant to column
 //! scales, so this only fixes what `p` means: the power of each beam.)
 //!
-//! Gradient projection [Ber99, §2.3]: with `z = T f` and `ω = ∠z`,
+//! Gradient projection \[Ber99, §2.3\]: with `z = T f` and `ω = ∠z`,
 //!
 //! `f⁺ = Π(f − μ ∇q(f))`,  `∇q(f) = 2 Tᴴ(z − b ∘ e^{jω})`,  `Π(y)_i = ρ·y_i/|y_i|`,
 //!
@@ -49,6 +49,8 @@ pub struct BeampatternGrid {
     pub angles_rad: Vec<f64>,
     /// `T`, `[G, N_B]`.
     steering: DMatrix<Complex64>,
+    /// `Tᴴ`, `[N_B, G]`, kept for the gradient.
+    steering_adj: DMatrix<Complex64>,
     /// `ℒ = 2 λ_max(TᴴT)`.
     lipschitz: f64,
 }
@@ -62,11 +64,13 @@ impl BeampatternGrid {
             let a = steering(n_tx, x, Normalization::UnitNorm);
             t.set_row(g, &a.adjoint());
         }
-        let (values, _) = hermitian_eigen(&(t.adjoint() * &t));
+        let steering_adj = t.adjoint();
+        let (values, _) = hermitian_eigen(&(&steering_adj * &t));
         let lipschitz = 2.0 * values.last().copied().unwrap_or(0.0);
         BeampatternGrid {
             angles_rad,
             steering: t,
+            steering_adj,
             lipschitz,
         }
     }
@@ -201,7 +205,7 @@ pub fn gradient_projection(
             };
             zg - unit * target[g]
         });
-        let grad = grid.steering.adjoint() * residual * Complex64::new(2.0, 0.0);
+        let grad = &grid.steering_adj * residual * Complex64::new(2.0, 0.0);
         let f_next = project_constant_modulus(&(&f - grad * Complex64::new(step, 0.0)), rho);
         let z_next = grid.response(&f_next);
         let error_next = match_error(&z_next, &target) * scale;

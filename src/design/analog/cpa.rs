@@ -87,13 +87,13 @@ pub fn analog_codebook(u: &DMatrix<Complex64>, settings: &AnalogSettings) -> Ana
 
 /// Analog-CPA on a prepared scene.
 pub fn analog_cpa(ctx: &DesignContext, request: &DesignRequest) -> Result<Design, DesignError> {
-    let clock = Instant::now();
     let alpha = super::weight_of(request)?;
     let guides = ctx.cpa_guides()?;
+    let clock = Instant::now(); // the guides are shared by a sweep: not timed here
     let budget_w = ctx.model.power_budget_w();
 
     // Step 1: the codebook (27).
-    let codebook = analog_codebook(ctx.model.codebook(), &request.analog);
+    let codebook = ctx.analog_codebook(&request.analog);
     for c in &codebook.detail.codewords {
         tracing::debug!(
             path = c.path,
@@ -115,22 +115,7 @@ pub fn analog_cpa(ctx: &DesignContext, request: &DesignRequest) -> Result<Design
     let (powers_w, raw_violation_w) = onto_budget(&raw_w, budget_w);
 
     // Step 3: the beams, the finish, then the analog beams themselves.
-    let n_paths = codebook.columns.ncols();
-    let n_beams = ctx.n_slots.max(n_paths);
-    if n_paths > ctx.n_slots {
-        tracing::warn!(
-            n_paths,
-            n_slots = ctx.n_slots,
-            "analog-cpa needs more beams than slots"
-        );
-    }
-    let mut f = DMatrix::zeros(codebook.columns.nrows(), n_beams);
-    for (k, &p) in powers_w.iter().enumerate() {
-        f.set_column(
-            k,
-            &(codebook.columns.column(k) * Complex64::new(p.sqrt(), 0.0)),
-        );
-    }
+    let f = codebook_beams(&codebook.columns, &powers_w, ctx.n_slots);
     let covariance = &f * f.adjoint();
     let method = "analog codebook by gradient projection + CPA-WCM QP (clarabel)";
     let mut report = SolverReport::from_conic(&solution, method);
@@ -153,16 +138,35 @@ pub fn analog_cpa(ctx: &DesignContext, request: &DesignRequest) -> Result<Design
     );
     let scale = Complex64::new(1.0 / budget_w, 0.0);
     let objective = mismatch.of_covariance(&(&design.covariance * scale));
-    design.solver.objective_mismatch_rel =
-        Some((solution.objective - objective).abs() / objective.max(f64::MIN_POSITIVE));
+    design.solver.objective_mismatch_rel = solution
+        .objective
+        .is_finite()
+        .then(|| (solution.objective - objective).abs() / objective.max(f64::MIN_POSITIVE));
     super::install_beams(&mut design, f);
     design.analog = Some(AnalogDetail {
         objective_w2: mismatch.to_w2(objective),
         starts: Vec::new(),
         best_start: None,
-        codebook: Some(codebook.detail),
+        codebook: Some(codebook.detail.clone()),
     });
     Ok(design)
+}
+
+/// The beams `√p_k ũ_k` (`[N_B, max(L, 2K+2)]`), zero beams in the slots beyond the codebook.
+fn codebook_beams(
+    columns: &DMatrix<Complex64>,
+    powers_w: &[f64],
+    n_slots: usize,
+) -> DMatrix<Complex64> {
+    let n_columns = columns.ncols();
+    if n_columns > n_slots {
+        tracing::warn!(n_columns, n_slots, "analog-cpa needs more beams than slots");
+    }
+    let mut f = DMatrix::zeros(columns.nrows(), n_slots.max(n_columns));
+    for (k, &p) in powers_w.iter().enumerate() {
+        f.set_column(k, &(columns.column(k) * Complex64::new(p.sqrt(), 0.0)));
+    }
+    f
 }
 
 /// Powers clipped at zero and rescaled to sum to `budget_w` (uniform when the solve returned no

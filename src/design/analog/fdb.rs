@@ -4,10 +4,11 @@
 //!
 //! One AO iteration is a power step then a phase step:
 //!
-//! 1. **Power step (25).** With `f̂_l = e^{jφ_l}/√N_B` fixed (unit norm), `F Fᴴ = Σ_l p_l f̂_l f̂_lᴴ`
-//!    and (23a) is the convex quadratic `pᵀQp − 2cᵀp + const`, `Q_lk = |f̂_lᴴ f̂_k|²` (PSD),
-//!    on the simplex `Σ p_l = P_t`, `p ≥ 0`: exactly the CPA-WCM program over the codebook
-//!    `[f̂_1..f̂_L]`, solved by Clarabel ([`cpa_wcm_qp`]).
+//! 1. **Power step (25).** With `f̂_l = e^{jφ_l}/√N_B` fixed (unit norm),
+//!    `F Fᴴ = Σ_l p_l f̂_l f̂_lᴴ` and (23a) is the convex quadratic `pᵀQp − 2cᵀp + const`,
+//!    `Q_lk = |f̂_lᴴ f̂_k|²` (PSD), on the simplex `Σ p_l = P_t`, `p ≥ 0`: exactly the CPA-WCM
+//!    program over the codebook `[f̂_1..f̂_L]`, solved by Clarabel ([`cpa_wcm_qp`]). The paper
+//!    uses SQP here; a convex QP is solved exactly instead.
 //! 2. **Phase step (26).** With `p` fixed, L-BFGS over the phases ([`phase_step`]).
 //!
 //! Each step is accepted only if it does not increase the objective (the power step's previous
@@ -37,54 +38,67 @@ use crate::solver::{ConicSolution, SolveOptions, SolveStatus};
 
 /// One run of Algorithm 1 from one start, in units of `P_t`.
 #[derive(Clone, Debug)]
-pub struct AoRun {
+struct AoRun {
     /// The stream its phases were drawn from.
-    pub stream: u64,
+    stream: u64,
     /// Beam powers, `[L]`, summing to 1.
-    pub powers: Vec<f64>,
+    powers: Vec<f64>,
     /// Phases, `[N_B·L]` column-major.
-    pub phases: Vec<f64>,
+    phases: Vec<f64>,
     /// Objective at the start (index 0) and after each AO iteration, units of `P_t²`.
-    pub trace: Vec<f64>,
-    pub termination: Termination,
+    trace: Vec<f64>,
+    termination: Termination,
     /// Power-step solves that returned no usable point (the previous powers were kept).
-    pub failed_power_steps: u32,
+    failed_power_steps: u32,
     /// Power-step solves at reduced accuracy.
-    pub reduced_power_steps: u32,
+    reduced_power_steps: u32,
     /// The last power-step solve.
-    pub last_solution: Option<ConicSolution>,
-    pub time_s: f64,
+    last_solution: Option<ConicSolution>,
+    time_s: f64,
 }
 
 impl AoRun {
     /// AO iterations run.
-    pub fn iterations(&self) -> u32 {
+    fn iterations(&self) -> u32 {
         (self.trace.len() - 1) as u32
     }
 
     /// The final objective, units of `P_t²`.
-    pub fn objective(&self) -> f64 {
+    fn objective(&self) -> f64 {
         *self.trace.last().expect("the trace holds the start")
     }
 }
 
-/// The guides as the power step needs them: V̂ and V̌ in W, the weight and the budget.
+/// The guides as the power step needs them: V̂ and V̌ in W, and the weight α.
 struct Guide<'a> {
     v_bp: &'a DMatrix<Complex64>,
     v_ms: &'a DMatrix<Complex64>,
     alpha: f64,
 }
 
-/// Runs Algorithm 1 from phases `phases` (column-major, `[N_B·L]`).
+/// Where a run starts: equal powers and these phases.
+struct Start {
+    /// The random stream the phases were drawn from.
+    stream: u64,
+    /// Column-major, `[N_B·L]`.
+    phases: Vec<f64>,
+    /// `L`.
+    n_slots: usize,
+}
+
+/// Runs Algorithm 1 from `start`.
 fn run_start(
     mismatch: &Mismatch,
     guide: &Guide<'_>,
-    stream: u64,
-    mut phases: Vec<f64>,
-    n_slots: usize,
+    start: Start,
     settings: &AnalogSettings,
     solve: &SolveOptions,
 ) -> AoRun {
+    let Start {
+        stream,
+        mut phases,
+        n_slots,
+    } = start;
     let clock = Instant::now();
     let n_tx = mismatch.target.nrows();
     let mut powers = vec![1.0 / n_slots as f64; n_slots];
@@ -175,10 +189,10 @@ fn simplex_point(powers_w: &[f64], budget_w: f64) -> Option<Vec<f64>> {
 
 /// Analog-FDB on a prepared scene.
 pub fn analog_fdb(ctx: &DesignContext, request: &DesignRequest) -> Result<Design, DesignError> {
-    let clock = Instant::now();
     let settings = &request.analog;
     let alpha = super::weight_of(request)?;
     let guides = ctx.fdb_guides()?;
+    let clock = Instant::now(); // the guides are shared by a sweep: not timed here
     let budget_w = ctx.model.power_budget_w();
     let n_tx = ctx.model.n_bs();
     let n_slots = ctx.n_slots;
@@ -194,30 +208,20 @@ pub fn analog_fdb(ctx: &DesignContext, request: &DesignRequest) -> Result<Design
         alpha,
     };
 
-    // Step 1: every start, keeping the best (the earliest among equals).
+    // Step 1: every start, keeping the best.
     let runs: Vec<AoRun> = (0..settings.n_starts)
         .map(|s| {
             let stream = u64::from(s);
             let phases = random_phases(n_tx * n_slots, settings.seed, stream);
-            run_start(
-                &mismatch,
-                &guide,
+            let start = Start {
                 stream,
                 phases,
                 n_slots,
-                settings,
-                &request.solve,
-            )
+            };
+            run_start(&mismatch, &guide, start, settings, &request.solve)
         })
         .collect();
-    let best = (0..runs.len())
-        .min_by(|&a, &b| {
-            runs[a]
-                .objective()
-                .total_cmp(&runs[b].objective())
-                .then(a.cmp(&b))
-        })
-        .expect("n_starts >= 1 is validated");
+    let best = best_run(&runs);
     let run = &runs[best];
 
     // Step 2: the beams in watts, exactly constant modulus per beam.
@@ -247,6 +251,21 @@ pub fn analog_fdb(ctx: &DesignContext, request: &DesignRequest) -> Result<Design
         codebook: None,
     });
     Ok(design)
+}
+
+/// Index of the run with the smallest final objective (the earliest among equals).
+///
+/// # Panics
+/// If `runs` is empty (`n_starts ≥ 1` is validated).
+fn best_run(runs: &[AoRun]) -> usize {
+    (0..runs.len())
+        .min_by(|&a, &b| {
+            runs[a]
+                .objective()
+                .total_cmp(&runs[b].objective())
+                .then(a.cmp(&b))
+        })
+        .expect("n_starts >= 1 is validated")
 }
 
 fn start_summary(run: &AoRun, mismatch: &Mismatch) -> StartSummary {

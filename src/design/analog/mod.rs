@@ -1,10 +1,10 @@
-//! Analog beamforming (Section V of [ZCZ25]): every beam has one amplitude shared by all
+//! Analog beamforming (Section V of \[ZCZ25\]): every beam has one amplitude shared by all
 //! antennas and is steered by phase shifters only.
 //!
-//! | scheme | problem | file |
-//! |---|---|---|
-//! | `analog-fdb` | min α‖FFᴴ − V̂‖² + (1−α)‖FFᴴ − V̌‖² over `[F]_il = √(p_l/N_B)·e^{jφ_il}`, `Σ p_l = P_t`, `p ≥ 0` (23), by alternating optimisation (Algorithm 1); guides from FDB-WCRB | [`fdb`] |
-//! | `analog-cpa` | CPA-WCM over an analog codebook whose derivative columns are replaced by constant-modulus codewords of matching beampattern (27); guides from CPA-WCRB | [`cpa`], [`codebook`] |
+//! | scheme | problem | guides | file |
+//! |---|---|---|---|
+//! | `analog-fdb` | (23): `L` constant-modulus beams nearest the guides, by alternating optimisation (Algorithm 1) | FDB-WCRB | [`fdb`] |
+//! | `analog-cpa` | CPA-WCM over an analog codebook with beampattern-matched codewords (27) | CPA-WCRB | [`cpa`], [`codebook`] |
 //!
 //! | code name | symbol | meaning | unit |
 //! |---|---|---|---|
@@ -22,12 +22,12 @@
 //!
 //! ## References
 //!
-//! - [ZCZ25] see the crate docs; (23)–(27), Algorithm 1.
-//! - [NW06] J. Nocedal, S. J. Wright, *Numerical Optimization*, 2nd ed., Springer, 2006,
+//! - \[ZCZ25\] see the crate docs; (23)–(27), Algorithm 1.
+//! - \[NW06\] J. Nocedal, S. J. Wright, *Numerical Optimization*, 2nd ed., Springer, 2006,
 //!   doi:10.1007/978-0-387-40065-5.
-//! - [MT94] J. J. Moré, D. J. Thuente, "Line search algorithms with guaranteed sufficient
+//! - \[MT94\] J. J. Moré, D. J. Thuente, "Line search algorithms with guaranteed sufficient
 //!   decrease", ACM TOMS 20(3), 1994, doi:10.1145/192115.192132.
-//! - [Ber99] D. P. Bertsekas, *Nonlinear Programming*, 2nd ed., Athena Scientific, 1999.
+//! - \[Ber99\] D. P. Bertsekas, *Nonlinear Programming*, 2nd ed., Athena Scientific, 1999.
 
 pub mod codebook;
 pub mod cpa;

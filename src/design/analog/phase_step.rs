@@ -8,8 +8,8 @@
 //! `∂g/∂φ_il = 4 Im(conj(F_il) · (E F)_il)`.
 //!
 //! The phases are unconstrained (the objective is 2π-periodic in each), so a smooth
-//! unconstrained quasi-Newton method applies directly; argmin's L-BFGS [NW06, Alg. 7.5] with the
-//! Moré–Thuente line search [MT94] keeps the best point it visits, so the step never increases
+//! unconstrained quasi-Newton method applies directly; argmin's L-BFGS \[NW06, Alg. 7.5\] with the
+//! Moré–Thuente line search \[MT94\] keeps the best point it visits, so the step never increases
 //! the objective.
 
 use std::cell::RefCell;
@@ -22,7 +22,7 @@ use num_complex::Complex64;
 
 use super::objective::beams;
 
-/// L-BFGS memory: the number of curvature pairs kept. Values 3–20 are customary [NW06, §7.2];
+/// L-BFGS memory: the number of curvature pairs kept. Values 3–20 are customary \[NW06, §7.2\];
 /// ten is enough for a few hundred variables.
 const LBFGS_MEMORY: usize = 10;
 

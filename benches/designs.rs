@@ -1,7 +1,7 @@
 //! One weighted-sum CRB design (α = 0.5) on the paper scene (K = 3), per scheme and form, after
 //! the one-time set-up of the scene.
 
-use bpms::design::{design, DesignContext, DesignRequest, Form, Scheme};
+use bpms::design::{design, DesignContext, DesignRequest, Form, Method, Scheme};
 use bpms::Scenario;
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use std::time::Duration;
@@ -15,14 +15,44 @@ fn bench_designs(c: &mut Criterion) {
     group
         .sample_size(10)
         .measurement_time(Duration::from_secs(8));
-    for (name, scheme, form) in [
-        ("fdb_reduced", Scheme::FdbWcrb, Form::Reduced),
-        ("fdb_full", Scheme::FdbWcrb, Form::Full),
-        ("cpa", Scheme::CpaWcrb, Form::Reduced),
-        ("fusion_reduced", Scheme::Fusion, Form::Reduced),
+    for (name, scheme, form, method) in [
+        (
+            "fdb_reduced",
+            Scheme::FdbWcrb,
+            Form::Reduced,
+            Method::Solver,
+        ),
+        ("fdb_full", Scheme::FdbWcrb, Form::Full, Method::Solver),
+        ("cpa", Scheme::CpaWcrb, Form::Reduced, Method::Solver),
+        (
+            "fusion_reduced",
+            Scheme::Fusion,
+            Form::Reduced,
+            Method::Solver,
+        ),
+        // The direct method (src/design/direct.rs) on the same designs.
+        (
+            "direct_fdb_reduced",
+            Scheme::FdbWcrb,
+            Form::Reduced,
+            Method::QuasiNewton,
+        ),
+        (
+            "direct_cpa",
+            Scheme::CpaWcrb,
+            Form::Reduced,
+            Method::QuasiNewton,
+        ),
+        (
+            "direct_fusion_reduced",
+            Scheme::Fusion,
+            Form::Reduced,
+            Method::QuasiNewton,
+        ),
     ] {
         let mut req = DesignRequest::weighted(scheme, 0.5);
         req.form = form;
+        req.method = method;
         group.bench_function(name, |b| {
             b.iter(|| design(&ctx, black_box(&req)).expect("solves"))
         });

@@ -274,6 +274,7 @@ fn designs_spend_the_budget_with_nonnegative_powers() {
                     let tol = match method {
                         Method::ClosedForm => CLOSED_FORM_POWER_REL,
                         Method::Solver => SOLVER_POWER_REL,
+                        Method::QuasiNewton => unreachable!("not among Method::ALL"),
                     };
                     let used = d.power_used_w / d.power_budget_w;
                     assert!(

@@ -12,10 +12,16 @@
 //!
 //! Any of them also takes a cap instead of a weight: minimise one bound subject to the other
 //! staying below the cap (ε-constraint design).
+//!
+//! The weighted-sum CRB schemes are solved as SDPs on Clarabel by default ([`Method::Solver`],
+//! and [`Method::ClosedForm`], the request default, means the same for them: they have no closed
+//! form). [`Method::QuasiNewton`] solves the weighted goals in the reduced and codebook forms by
+//! the direct method of [`direct`] instead, certified by the same Frank–Wolfe gap.
 
 pub mod analog;
 pub mod beamformer;
 pub mod certificate;
+pub mod direct;
 pub mod mismatch;
 pub mod wcrb;
 
@@ -120,7 +126,10 @@ pub struct DesignRequest {
     pub goal: Goal,
     /// Full or reduced covariance for the FDB schemes (ignored by CPA).
     pub form: Form,
-    /// Closed form or solver, for the mismatch schemes (ignored by the others).
+    /// Closed form or solver for the mismatch schemes; solver (conic, the default: `ClosedForm`
+    /// means the same here) or quasi-newton (direct, weighted goals in the reduced or codebook
+    /// form) for the weighted-sum CRB schemes. The analog schemes take only the first two and
+    /// ignore them.
     pub method: Method,
     pub solve: SolveOptions,
     /// Settings of the analog schemes (ignored by the others).
@@ -173,7 +182,8 @@ pub struct SolverReport {
     /// Worst constraint violation of the returned covariance, W: power over the budget, the most
     /// negative eigenvalue removed by the PSD projection, or the most negative codebook power.
     pub max_violation_w: f64,
-    /// Conic solver's absolute and relative duality gaps, residuals (conic solves only).
+    /// Conic solver's absolute and relative duality gaps, residuals (conic solves only; the
+    /// direct method reports its relative Frank–Wolfe gap as `gap_rel`).
     pub gap_abs: Option<f64>,
     pub gap_rel: Option<f64>,
     pub residual_primal: Option<f64>,
@@ -369,6 +379,17 @@ impl DesignContext {
 /// Runs one design on a prepared scene.
 pub fn design(ctx: &DesignContext, request: &DesignRequest) -> Result<Design, DesignError> {
     request.validate()?;
+    if request.method == Method::QuasiNewton && !request.scheme.is_weighted_crb() {
+        return Err(InputError::field(
+            "method",
+            format!(
+                "quasi-newton applies to the weighted-sum CRB schemes (fdb-wcrb, cpa-wcrb, \
+                 fusion) only, not to {}",
+                request.scheme
+            ),
+        )
+        .into());
+    }
     match request.scheme {
         Scheme::FdbWcrb | Scheme::CpaWcrb | Scheme::Fusion => wcrb_design(ctx, request),
         other if mismatch::is_mismatch(other) => mismatch::design(ctx, request),
@@ -398,6 +419,9 @@ fn wcrb_design(ctx: &DesignContext, request: &DesignRequest) -> Result<Design, D
         Scheme::CpaWcrb => Form::Codebook,
         _ => request.form,
     };
+    if request.method == Method::QuasiNewton {
+        return direct_design(ctx, request, form);
+    }
     let outcome = wcrb::solve(model, form, request.goal, fused, &request.solve)?;
     let method = match form {
         Form::Reduced => "clarabel-sdp (reduced, V = U Λ Uᴴ)",
@@ -410,6 +434,61 @@ fn wcrb_design(ctx: &DesignContext, request: &DesignRequest) -> Result<Design, D
         request.scheme,
         request.goal,
         &outcome.covariance_raw,
+        outcome.powers_w,
+        report,
+    )?;
+    let objective = objective_of(&d.bounds, request.goal, fused);
+    d.solver.objective_mismatch_rel = Some((outcome.objective_m2 - objective).abs() / objective);
+    Ok(d)
+}
+
+/// A weighted-sum CRB design by the direct method ([`direct`]).
+fn direct_design(
+    ctx: &DesignContext,
+    request: &DesignRequest,
+    form: Form,
+) -> Result<Design, DesignError> {
+    let unsupported = |what: String| {
+        InputError::field(
+            "method",
+            format!(
+                "quasi-newton covers weighted goals (alpha) in the reduced and codebook forms \
+                 only; {what} needs method solver"
+            ),
+        )
+    };
+    let Goal::Weighted { alpha } = request.goal else {
+        return Err(unsupported("a cap".to_string()).into());
+    };
+    if form == Form::Full {
+        return Err(unsupported("the full form".to_string()).into());
+    }
+    let fused = request.scheme == Scheme::Fusion;
+    let settings = direct::DirectSettings::default();
+    let outcome = direct::solve(&ctx.model, form, alpha, fused, &settings)?;
+    let method = match form {
+        Form::Codebook => "quasi-newton (L-BFGS over p = b², codebook powers)",
+        _ => "quasi-newton (L-BFGS over Λ = BBᴴ, V = U Λ Uᴴ)",
+    };
+    let report = SolverReport {
+        status: outcome.status,
+        detail: outcome.detail.clone(),
+        method: method.to_string(),
+        iterations: outcome.iterations,
+        time_s: outcome.time_s,
+        max_violation_w: 0.0,
+        gap_abs: None,
+        gap_rel: Some(outcome.gap_rel),
+        residual_primal: None,
+        residual_dual: None,
+        attempts: Vec::new(),
+        objective_mismatch_rel: None,
+    };
+    let mut d = finish(
+        ctx,
+        request.scheme,
+        request.goal,
+        &outcome.covariance,
         outcome.powers_w,
         report,
     )?;

@@ -81,17 +81,25 @@ pub enum Method {
     /// The closed forms of the module docs (microseconds once the guides exist).
     #[default]
     ClosedForm,
-    /// The paper's SDP or QP formulation, solved on Clarabel (a check of the closed forms).
+    /// The paper's SDP or QP formulation, solved on Clarabel (a check of the closed forms). For
+    /// the weighted-sum CRB schemes, their SDPs on Clarabel (the reference method).
     Solver,
+    /// The direct method of [`crate::design::direct`] (L-BFGS over a factor of the covariance),
+    /// for the weighted-sum CRB schemes with a weight, in the reduced or codebook form only.
+    QuasiNewton,
 }
 
 impl Method {
+    /// The methods of the mismatch schemes.
     pub const ALL: [Method; 2] = [Method::ClosedForm, Method::Solver];
+    /// Every method, including [`Method::QuasiNewton`] (weighted-sum CRB schemes only).
+    pub const EVERY: [Method; 3] = [Method::ClosedForm, Method::Solver, Method::QuasiNewton];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Method::ClosedForm => "closed-form",
             Method::Solver => "solver",
+            Method::QuasiNewton => "quasi-newton",
         }
     }
 }
@@ -100,13 +108,14 @@ impl std::str::FromStr for Method {
     type Err = InputError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Method::ALL
+        Method::EVERY
             .into_iter()
             .find(|m| m.as_str() == s)
             .ok_or_else(|| {
+                let known: Vec<&str> = Method::EVERY.iter().map(|m| m.as_str()).collect();
                 InputError::field(
                     "method",
-                    format!("unknown method `{s}`; known: closed-form, solver"),
+                    format!("unknown method `{s}`; known: {}", known.join(", ")),
                 )
             })
     }
@@ -146,6 +155,13 @@ pub fn design(ctx: &DesignContext, request: &DesignRequest) -> Result<Design, De
         let reason = format!("scheme {scheme} takes a weight alpha, not a cap");
         return Err(InputError::field("cap", reason).into());
     };
+    if request.method == Method::QuasiNewton {
+        let reason = format!(
+            "scheme {scheme} takes method closed-form or solver; quasi-newton applies to the \
+             weighted-sum CRB schemes (fdb-wcrb, cpa-wcrb, fusion) only"
+        );
+        return Err(InputError::field("method", reason).into());
+    }
 
     // Step 1: the guides (solved once per context), then the scheme.
     let (u, budget_w) = (ctx.model.codebook(), ctx.model.power_budget_w());
@@ -204,7 +220,8 @@ fn fdb_wbf(ctx: &DesignContext, request: &DesignRequest, alpha: f64, g: &FdbGuid
             let method = "closed-form (F ∝ αF̂ + (1−α)F̌)";
             (omega, SolverReport::closed_form(method, seconds(start)))
         }
-        Method::Solver => {
+        // QuasiNewton was rejected above.
+        Method::Solver | Method::QuasiNewton => {
             // The guides spend P_t each, so α‖F̂‖² + (1−α)‖F̌‖² = P_t.
             let mean = blend(alpha, &g.root_bp, &g.root_ms);
             let (omega, sol) =
@@ -235,7 +252,8 @@ fn fdb_wcm(ctx: &DesignContext, request: &DesignRequest, alpha: f64, g: &FdbGuid
             let method = "closed-form (V = αV̂ + (1−α)V̌)";
             (v, SolverReport::closed_form(method, seconds(start)))
         }
-        Method::Solver => {
+        // QuasiNewton was rejected above.
+        Method::Solver | Method::QuasiNewton => {
             let (lambda, sol) =
                 solver_form::fdb_wcm_qp(u, &g.v_bp, &g.v_ms, alpha, budget_w, &request.solve);
             let v = u * lambda * u.adjoint();
@@ -264,7 +282,8 @@ fn cpa_wbf(ctx: &DesignContext, request: &DesignRequest, alpha: f64, g: &CpaGuid
             let method = "closed-form (v ∝ α√p̂ + (1−α)√p̌)";
             (v, SolverReport::closed_form(method, seconds(start)))
         }
-        Method::Solver => {
+        // QuasiNewton was rejected above.
+        Method::Solver | Method::QuasiNewton => {
             // As for FDB-WBF, the weighted guide energy is P_t.
             let mean: Vec<f64> = (g.p_bp.iter().zip(&g.p_ms))
                 .map(|(a, b)| alpha * a.sqrt() + (1.0 - alpha) * b.sqrt())
@@ -300,7 +319,8 @@ fn cpa_wcm(ctx: &DesignContext, request: &DesignRequest, alpha: f64, g: &CpaGuid
             let method = "closed-form (p = αp̂ + (1−α)p̌)";
             (p, SolverReport::closed_form(method, seconds(start)))
         }
-        Method::Solver => {
+        // QuasiNewton was rejected above.
+        Method::Solver | Method::QuasiNewton => {
             let (v_bp, v_ms) = (
                 codebook_covariance(u, &g.p_bp),
                 codebook_covariance(u, &g.p_ms),

@@ -76,6 +76,8 @@ pub struct SweepPoint {
     /// The bounds at the design (absent when no design came out).
     pub bounds: Option<Bounds>,
     pub status: SolveStatus,
+    /// What produced the design ([`crate::design::SolverReport::method`]); absent without one.
+    pub method: Option<String>,
     /// Wall time of this point, s.
     pub time_s: f64,
     /// Worst constraint violation of the design, W.
@@ -168,6 +170,7 @@ fn run_point(
             )
             .then_some(d.bounds),
             status: d.solver.status,
+            method: Some(d.solver.method.clone()),
             time_s,
             max_violation_w: Some(d.solver.max_violation_w),
             error: None,
@@ -178,6 +181,7 @@ fn run_point(
             alpha,
             bounds: None,
             status: SolveStatus::Failed,
+            method: None,
             time_s,
             max_violation_w: None,
             error: Some(e.to_string()),
@@ -186,7 +190,7 @@ fn run_point(
 }
 
 /// The CSV columns of a sweep, in order.
-pub const CSV_HEADER: [&str; 14] = [
+pub const CSV_HEADER: [&str; 15] = [
     "scheme",
     "n_targets",
     "alpha",
@@ -197,6 +201,7 @@ pub const CSV_HEADER: [&str; 14] = [
     "fused_crb_bp_m2",
     "fused_crb_ms_m2",
     "status",
+    "method",
     "time_s",
     "max_violation_w",
     "scenario",
@@ -218,6 +223,7 @@ pub fn csv_record(p: &SweepPoint, scenario: &str) -> Vec<String> {
         num(b.map(|b| b.fused.crb_bp_m2)),
         num(b.map(|b| b.fused.crb_ms_m2)),
         p.status.as_str().to_string(),
+        p.method.clone().unwrap_or_default(),
         format!("{:.6}", p.time_s),
         num(p.max_violation_w),
         scenario.to_string(),

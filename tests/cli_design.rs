@@ -146,13 +146,26 @@ fn sweep_writes_csv_and_plots() {
         "peb_bp_m",
         "peb_ms_m",
         "status",
+        "method",
         "time_s",
     ] {
         assert!(header.iter().any(|h| h == col), "column {col}");
     }
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
     let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 2 * 2 * 3);
-    assert!(rows.iter().all(|row| &row[9] == "solved"));
+    assert!(rows.iter().all(|row| &row[col("status")] == "solved"));
+    // The default method: the SDP at the end points, the direct method inside.
+    for row in &rows {
+        let alpha: f64 = row[col("alpha")].parse().unwrap();
+        let method = &row[col("method")];
+        let expected = if alpha > 0.0 && alpha < 1.0 {
+            "quasi-newton"
+        } else {
+            "clarabel-sdp"
+        };
+        assert!(method.starts_with(expected), "alpha {alpha}: {method}");
+    }
     for f in ["tradeoff.png", "tradeoff.svg"] {
         assert!(out.join(f).metadata().unwrap().len() > 1000, "{f}");
     }

@@ -237,6 +237,47 @@ fn unsupported_goals_forms_and_schemes_are_input_errors() {
 }
 
 #[test]
+fn auto_picks_the_direct_method_inside_and_the_solver_elsewhere() {
+    let inner = Goal::Weighted { alpha: 0.5 };
+    for scheme in [Scheme::FdbWcrb, Scheme::CpaWcrb, Scheme::Fusion] {
+        for form in [Form::Reduced, Form::Codebook] {
+            assert_eq!(
+                Method::Auto.resolve(scheme, inner, form).unwrap(),
+                Method::QuasiNewton
+            );
+        }
+        let solver = [
+            (Goal::Weighted { alpha: 0.0 }, Form::Reduced),
+            (Goal::Weighted { alpha: 1.0 }, Form::Codebook),
+            (inner, Form::Full),
+            (Goal::BpCap { cap_m2: 1.0 }, Form::Reduced),
+            (Goal::MsCap { cap_m2: 1.0 }, Form::Codebook),
+        ];
+        for (goal, form) in solver {
+            assert_eq!(
+                Method::Auto.resolve(scheme, goal, form).unwrap(),
+                Method::Solver,
+                "{scheme} {goal:?} {form:?}"
+            );
+        }
+        assert!(Method::ClosedForm
+            .resolve(scheme, inner, Form::Reduced)
+            .is_err());
+    }
+
+    // Through design(): the report names what ran.
+    let c = ctx(2);
+    for (alpha, expected) in [(0.0, "clarabel"), (0.3, "quasi-newton"), (1.0, "clarabel")] {
+        let d = run(&c, Scheme::CpaWcrb, alpha, Method::Auto);
+        assert!(
+            d.solver.method.starts_with(expected),
+            "{alpha}: {}",
+            d.solver.method
+        );
+    }
+}
+
+#[test]
 fn method_spelling_round_trips() {
     assert_eq!(
         "quasi-newton".parse::<Method>().unwrap(),

@@ -1,7 +1,7 @@
 //! Weighted-sum CRB designs (FDB-WCRB, CPA-WCRB, Fusion) and ε-constraint designs: the facts of
 //! MODEL.md §4 that follow from the algebra, checked on the paper scene.
 
-use bpms::design::{design, Design, DesignContext, DesignRequest, Form, Goal, Scheme};
+use bpms::design::{design, Design, DesignContext, DesignRequest, Form, Goal, Method, Scheme};
 use bpms::solver::SolveStatus;
 use bpms::{BoundModel, Scenario};
 use nalgebra::DMatrix;
@@ -25,9 +25,21 @@ fn ctx(k: usize) -> DesignContext {
     DesignContext::new(&Scenario::default_paper().scene(Some(k)).unwrap()).unwrap()
 }
 
+/// A weighted design by the default method (`auto`).
 fn weighted(ctx: &DesignContext, scheme: Scheme, alpha: f64, form: Form) -> Design {
+    weighted_by(ctx, scheme, alpha, form, Method::Auto)
+}
+
+fn weighted_by(
+    ctx: &DesignContext,
+    scheme: Scheme,
+    alpha: f64,
+    form: Form,
+    method: Method,
+) -> Design {
     let mut req = DesignRequest::weighted(scheme, alpha);
     req.form = form;
+    req.method = method;
     let d = design(ctx, &req).unwrap();
     assert_eq!(
         d.solver.status,
@@ -51,21 +63,24 @@ fn full_and_reduced_forms_agree() {
     for k in 1..=3 {
         let c = ctx(k);
         for alpha in [0.1, 0.5, 0.9] {
-            let reduced = weighted(&c, Scheme::FdbWcrb, alpha, Form::Reduced);
+            // The full form is always the SDP; the reduced one by the SDP and by the direct
+            // method (the default here).
             let full = weighted(&c, Scheme::FdbWcrb, alpha, Form::Full);
-            let (o_r, o_f) = (objective(&reduced, alpha), objective(&full, alpha));
-            assert!(
-                rel(o_r, o_f) < FORM_OBJECTIVE_TOL,
-                "K={k} alpha={alpha}: {o_r:e} vs {o_f:e}"
-            );
-            for (name, r, f) in [
-                ("CRB_BP", reduced.bounds.crb_bp_m2, full.bounds.crb_bp_m2),
-                ("CRB_MS", reduced.bounds.crb_ms_m2, full.bounds.crb_ms_m2),
-            ] {
+            assert!(full.solver.method.starts_with("clarabel"));
+            for method in [Method::Solver, Method::QuasiNewton] {
+                let reduced = weighted_by(&c, Scheme::FdbWcrb, alpha, Form::Reduced, method);
+                let case = format!("K={k} alpha={alpha} reduced by {method}");
+                let (o_r, o_f) = (objective(&reduced, alpha), objective(&full, alpha));
                 assert!(
-                    rel(r, f) < FORM_BOUND_TOL,
-                    "K={k} alpha={alpha} {name}: {r:e} vs {f:e}"
+                    rel(o_r, o_f) < FORM_OBJECTIVE_TOL,
+                    "{case}: {o_r:e} vs {o_f:e}"
                 );
+                for (name, r, f) in [
+                    ("CRB_BP", reduced.bounds.crb_bp_m2, full.bounds.crb_bp_m2),
+                    ("CRB_MS", reduced.bounds.crb_ms_m2, full.bounds.crb_ms_m2),
+                ] {
+                    assert!(rel(r, f) < FORM_BOUND_TOL, "{case} {name}: {r:e} vs {f:e}");
+                }
             }
         }
     }

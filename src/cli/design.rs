@@ -38,12 +38,13 @@ pub struct DesignArgs {
     #[arg(long, value_enum, default_value_t = FormArg::Reduced)]
     form: FormArg,
 
-    /// How the design is computed. Mismatch schemes (fdb-wbf, cpa-wbf, fdb-wcm, cpa-wcm):
-    /// closed-form (default) or solver (the paper's SDP/QP on Clarabel, a check). Weighted-sum
-    /// CRB schemes (fdb-wcrb, cpa-wcrb, fusion): solver (Clarabel SDP, default) or quasi-newton
-    /// (direct L-BFGS; weighted goals in the reduced or codebook form only).
-    #[arg(long, value_parser = parse_method)]
-    method: Option<Method>,
+    /// How the design is computed: auto (the scheme's fast path), closed-form (mismatch
+    /// schemes), solver (the paper's SDP/QP on Clarabel: the reference) or quasi-newton (direct
+    /// L-BFGS for fdb-wcrb, cpa-wcrb and fusion with --alpha). auto means quasi-newton for the
+    /// weighted-sum CRB schemes with a weight, solver for caps and --form full, closed-form for
+    /// the mismatch schemes.
+    #[arg(long, value_parser = parse_method, default_value = "auto")]
+    method: Method,
 
     /// Scenario file (TOML); default: the embedded paper scenario.
     #[arg(long, value_name = "FILE")]
@@ -181,21 +182,7 @@ pub fn run(args: &DesignArgs) -> anyhow::Result<(String, bool)> {
     };
     let mut request = DesignRequest::weighted(args.scheme, args.alpha);
     request.goal = goal;
-    request.method = match args.method {
-        Some(Method::ClosedForm) if args.scheme.is_weighted_crb() => {
-            return Err(bpms::InputError::field(
-                "method",
-                format!(
-                    "scheme {} has no closed form; use solver (default) or quasi-newton",
-                    args.scheme
-                ),
-            )
-            .into())
-        }
-        Some(m) => m,
-        None if args.scheme.is_weighted_crb() => Method::Solver,
-        None => Method::ClosedForm,
-    };
+    request.method = args.method;
     request.form = match args.form {
         FormArg::Reduced => Form::Reduced,
         FormArg::Full => Form::Full,

@@ -13,15 +13,17 @@
 //! Any of them also takes a cap instead of a weight: minimise one bound subject to the other
 //! staying below the cap (ε-constraint design).
 //!
-//! The weighted-sum CRB schemes are solved as SDPs on Clarabel by default ([`Method::Solver`],
-//! and [`Method::ClosedForm`], the request default, means the same for them: they have no closed
-//! form). [`Method::QuasiNewton`] solves the weighted goals in the reduced and codebook forms by
-//! the direct method of [`direct`] instead, certified by the same Frank–Wolfe gap.
+//! How each design is computed is its [`Method`] ([`method`]): by default the weighted-sum CRB
+//! schemes with a weight run the direct method of [`direct`] (L-BFGS, milliseconds), caps and
+//! the full form their SDPs on Clarabel, and the mismatch schemes their closed forms. The conic
+//! solves stay selectable (`Method::Solver`) as the reference the fast paths are tested
+//! against, and every design's report names the method that produced it.
 
 pub mod analog;
 pub mod beamformer;
 pub mod certificate;
 pub mod direct;
+pub mod method;
 pub mod mismatch;
 pub mod wcrb;
 
@@ -35,7 +37,7 @@ use crate::geometry::scene::Scene;
 use crate::solver::{Attempt, ConicSolution, SolveOptions, SolveStatus};
 pub use analog::{AnalogDetail, AnalogSettings};
 pub use certificate::Certificate;
-pub use mismatch::Method;
+pub use method::Method;
 use std::sync::{Arc, Mutex, OnceLock};
 pub use wcrb::{Form, Goal};
 
@@ -126,10 +128,8 @@ pub struct DesignRequest {
     pub goal: Goal,
     /// Full or reduced covariance for the FDB schemes (ignored by CPA).
     pub form: Form,
-    /// Closed form or solver for the mismatch schemes; solver (conic, the default: `ClosedForm`
-    /// means the same here) or quasi-newton (direct, weighted goals in the reduced or codebook
-    /// form) for the weighted-sum CRB schemes. The analog schemes take only the first two and
-    /// ignore them.
+    /// How the design is computed; [`Method::Auto`] picks the scheme's fast path (see
+    /// [`method`]).
     pub method: Method,
     pub solve: SolveOptions,
     /// Settings of the analog schemes (ignored by the others).
@@ -143,7 +143,7 @@ impl DesignRequest {
             scheme,
             goal: Goal::Weighted { alpha },
             form: Form::Reduced,
-            method: Method::ClosedForm,
+            method: Method::Auto,
             solve: SolveOptions::default(),
             analog: AnalogSettings::default(),
         }
@@ -379,17 +379,11 @@ impl DesignContext {
 /// Runs one design on a prepared scene.
 pub fn design(ctx: &DesignContext, request: &DesignRequest) -> Result<Design, DesignError> {
     request.validate()?;
-    if request.method == Method::QuasiNewton && !request.scheme.is_weighted_crb() {
-        return Err(InputError::field(
-            "method",
-            format!(
-                "quasi-newton applies to the weighted-sum CRB schemes (fdb-wcrb, cpa-wcrb, \
-                 fusion) only, not to {}",
-                request.scheme
-            ),
-        )
-        .into());
-    }
+    let form = match request.scheme {
+        Scheme::CpaWcrb | Scheme::CpaWbf | Scheme::CpaWcm | Scheme::AnalogCpa => Form::Codebook,
+        _ => request.form,
+    };
+    request.method.resolve(request.scheme, request.goal, form)?;
     match request.scheme {
         Scheme::FdbWcrb | Scheme::CpaWcrb | Scheme::Fusion => wcrb_design(ctx, request),
         other if mismatch::is_mismatch(other) => mismatch::design(ctx, request),
@@ -419,8 +413,10 @@ fn wcrb_design(ctx: &DesignContext, request: &DesignRequest) -> Result<Design, D
         Scheme::CpaWcrb => Form::Codebook,
         _ => request.form,
     };
-    if request.method == Method::QuasiNewton {
-        return direct_design(ctx, request, form);
+    let method = request.method.resolve(request.scheme, request.goal, form)?;
+    // Method::resolve picks quasi-newton for weighted goals only.
+    if let (Method::QuasiNewton, Goal::Weighted { alpha }) = (method, request.goal) {
+        return direct_design(ctx, request.scheme, alpha, form);
     }
     let outcome = wcrb::solve(model, form, request.goal, fused, &request.solve)?;
     let method = match form {
@@ -445,25 +441,11 @@ fn wcrb_design(ctx: &DesignContext, request: &DesignRequest) -> Result<Design, D
 /// A weighted-sum CRB design by the direct method ([`direct`]).
 fn direct_design(
     ctx: &DesignContext,
-    request: &DesignRequest,
+    scheme: Scheme,
+    alpha: f64,
     form: Form,
 ) -> Result<Design, DesignError> {
-    let unsupported = |what: String| {
-        InputError::field(
-            "method",
-            format!(
-                "quasi-newton covers weighted goals (alpha) in the reduced and codebook forms \
-                 only; {what} needs method solver"
-            ),
-        )
-    };
-    let Goal::Weighted { alpha } = request.goal else {
-        return Err(unsupported("a cap".to_string()).into());
-    };
-    if form == Form::Full {
-        return Err(unsupported("the full form".to_string()).into());
-    }
-    let fused = request.scheme == Scheme::Fusion;
+    let fused = scheme == Scheme::Fusion;
     let settings = direct::DirectSettings::default();
     let outcome = direct::solve(&ctx.model, form, alpha, fused, &settings)?;
     let method = match form {
@@ -484,15 +466,16 @@ fn direct_design(
         attempts: Vec::new(),
         objective_mismatch_rel: None,
     };
+    let goal = Goal::Weighted { alpha };
     let mut d = finish(
         ctx,
-        request.scheme,
-        request.goal,
+        scheme,
+        goal,
         &outcome.covariance,
         outcome.powers_w,
         report,
     )?;
-    let objective = objective_of(&d.bounds, request.goal, fused);
+    let objective = objective_of(&d.bounds, goal, fused);
     d.solver.objective_mismatch_rel = Some((outcome.objective_m2 - objective).abs() / objective);
     Ok(d)
 }

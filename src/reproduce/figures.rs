@@ -93,7 +93,8 @@ fn fig2(r: &Results) -> Figure {
         )),
         panels: vec![Panel {
             x_label: "iteration".into(),
-            y_label: "objective α‖FFᴴ − V̂‖² + (1−α)‖FFᴴ − V̌‖² [W²]".into(),
+            // Guides named V_BP, V_MS: the bundled font has no combining hat or check.
+            y_label: "objective α‖FFᴴ − V_BP‖² + (1−α)‖FFᴴ − V_MS‖² [W²]".into(),
             series: vec![Series {
                 label: "Analog-FDB (best start)".into(),
                 points: trace

@@ -174,6 +174,7 @@ pub fn run(
             alpha,
             bounds: None,
             status: d.solver.status,
+            method: Some(d.solver.method.clone()),
             time_s: 0.0,
             max_violation_w: None,
             error: None,

@@ -48,7 +48,7 @@
 //!
 //! ## Methods
 //!
-//! [`Method::ClosedForm`] (the default) evaluates the formulas above; [`Method::Solver`] solves
+//! [`Method::ClosedForm`] (what [`Method::Auto`] picks) evaluates the formulas above; [`Method::Solver`] solves
 //! the problems as the paper states them on Clarabel ([`solver_form`]): the lifted SDPs (19) and
 //! (21), and (22) and its CPA version as convex quadratic programs (with a PSD block for FDB).
 //! The two agree to solver tolerance (tested), which checks the derivations. Tolerance here means
@@ -65,67 +65,13 @@ use std::time::Instant;
 
 use nalgebra::DMatrix;
 use num_complex::Complex64;
-use serde::{Deserialize, Serialize};
 
 use super::{
-    finish, Design, DesignContext, DesignError, DesignRequest, Goal, Scheme, SolverReport,
+    finish, Design, DesignContext, DesignError, DesignRequest, Goal, Method, Scheme, SolverReport,
 };
 use crate::error::InputError;
 pub use guides::{CpaGuides, FdbGuides};
 pub use solver_form::{codebook_covariance, cpa_wcm_qp};
-
-/// How a mismatch design is computed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Method {
-    /// The closed forms of the module docs (microseconds once the guides exist).
-    #[default]
-    ClosedForm,
-    /// The paper's SDP or QP formulation, solved on Clarabel (a check of the closed forms). For
-    /// the weighted-sum CRB schemes, their SDPs on Clarabel (the reference method).
-    Solver,
-    /// The direct method of [`crate::design::direct`] (L-BFGS over a factor of the covariance),
-    /// for the weighted-sum CRB schemes with a weight, in the reduced or codebook form only.
-    QuasiNewton,
-}
-
-impl Method {
-    /// The methods of the mismatch schemes.
-    pub const ALL: [Method; 2] = [Method::ClosedForm, Method::Solver];
-    /// Every method, including [`Method::QuasiNewton`] (weighted-sum CRB schemes only).
-    pub const EVERY: [Method; 3] = [Method::ClosedForm, Method::Solver, Method::QuasiNewton];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::ClosedForm => "closed-form",
-            Method::Solver => "solver",
-            Method::QuasiNewton => "quasi-newton",
-        }
-    }
-}
-
-impl std::str::FromStr for Method {
-    type Err = InputError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Method::EVERY
-            .into_iter()
-            .find(|m| m.as_str() == s)
-            .ok_or_else(|| {
-                let known: Vec<&str> = Method::EVERY.iter().map(|m| m.as_str()).collect();
-                InputError::field(
-                    "method",
-                    format!("unknown method `{s}`; known: {}", known.join(", ")),
-                )
-            })
-    }
-}
-
-impl std::fmt::Display for Method {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// Whether `scheme` is one of the four mismatch schemes.
 pub fn is_mismatch(scheme: Scheme) -> bool {
@@ -155,13 +101,7 @@ pub fn design(ctx: &DesignContext, request: &DesignRequest) -> Result<Design, De
         let reason = format!("scheme {scheme} takes a weight alpha, not a cap");
         return Err(InputError::field("cap", reason).into());
     };
-    if request.method == Method::QuasiNewton {
-        let reason = format!(
-            "scheme {scheme} takes method closed-form or solver; quasi-newton applies to the \
-             weighted-sum CRB schemes (fdb-wcrb, cpa-wcrb, fusion) only"
-        );
-        return Err(InputError::field("method", reason).into());
-    }
+    let use_solver = request.method.resolve(scheme, request.goal, request.form)? == Method::Solver;
 
     // Step 1: the guides (solved once per context), then the scheme.
     let (u, budget_w) = (ctx.model.codebook(), ctx.model.power_budget_w());
@@ -169,17 +109,17 @@ pub fn design(ctx: &DesignContext, request: &DesignRequest) -> Result<Design, De
         Scheme::FdbWbf | Scheme::FdbWcm => {
             let guides = FdbGuides::new(ctx.fdb_guides()?, u, budget_w);
             if scheme == Scheme::FdbWbf {
-                fdb_wbf(ctx, request, alpha, &guides)
+                fdb_wbf(ctx, request, use_solver, alpha, &guides)
             } else {
-                fdb_wcm(ctx, request, alpha, &guides)
+                fdb_wcm(ctx, request, use_solver, alpha, &guides)
             }
         }
         _ => {
             let guides = CpaGuides::new(ctx.cpa_guides()?, u, budget_w);
             if scheme == Scheme::CpaWbf {
-                cpa_wbf(ctx, request, alpha, &guides)
+                cpa_wbf(ctx, request, use_solver, alpha, &guides)
             } else {
-                cpa_wcm(ctx, request, alpha, &guides)
+                cpa_wcm(ctx, request, use_solver, alpha, &guides)
             }
         }
     };
@@ -210,27 +150,27 @@ pub fn design(ctx: &DesignContext, request: &DesignRequest) -> Result<Design, De
 }
 
 /// FDB-WBF (17)–(19): `F = UΩ`.
-fn fdb_wbf(ctx: &DesignContext, request: &DesignRequest, alpha: f64, g: &FdbGuides) -> Outcome {
+fn fdb_wbf(
+    ctx: &DesignContext,
+    request: &DesignRequest,
+    use_solver: bool,
+    alpha: f64,
+    g: &FdbGuides,
+) -> Outcome {
     let (u, budget_w) = (ctx.model.codebook(), ctx.model.power_budget_w());
     let start = Instant::now();
-    let (omega, report) = match request.method {
-        Method::ClosedForm => {
-            let omega =
-                closed_form::fdb_wbf(alpha, ctx.model.gram(), &g.root_bp, &g.root_ms, budget_w);
-            let method = "closed-form (F ∝ αF̂ + (1−α)F̌)";
-            (omega, SolverReport::closed_form(method, seconds(start)))
-        }
-        // QuasiNewton was rejected above.
-        Method::Solver | Method::QuasiNewton => {
-            // The guides spend P_t each, so α‖F̂‖² + (1−α)‖F̌‖² = P_t.
-            let mean = blend(alpha, &g.root_bp, &g.root_ms);
-            let (omega, sol) =
-                solver_form::fdb_wbf_sdp(u, &mean, budget_w, budget_w, &request.solve);
-            (
-                omega,
-                SolverReport::from_conic(&sol, "clarabel-sdp (19), lifted beams"),
-            )
-        }
+    let (omega, report) = if !use_solver {
+        let omega = closed_form::fdb_wbf(alpha, ctx.model.gram(), &g.root_bp, &g.root_ms, budget_w);
+        let method = "closed-form (F ∝ αF̂ + (1−α)F̌)";
+        (omega, SolverReport::closed_form(method, seconds(start)))
+    } else {
+        // The guides spend P_t each, so α‖F̂‖² + (1−α)‖F̌‖² = P_t.
+        let mean = blend(alpha, &g.root_bp, &g.root_ms);
+        let (omega, sol) = solver_form::fdb_wbf_sdp(u, &mean, budget_w, budget_w, &request.solve);
+        (
+            omega,
+            SolverReport::from_conic(&sol, "clarabel-sdp (19), lifted beams"),
+        )
     };
     let f = u * omega;
     let covariance = &f * f.adjoint();
@@ -243,25 +183,27 @@ fn fdb_wbf(ctx: &DesignContext, request: &DesignRequest, alpha: f64, g: &FdbGuid
 }
 
 /// FDB-WCM (22): `V = UΛUᴴ`.
-fn fdb_wcm(ctx: &DesignContext, request: &DesignRequest, alpha: f64, g: &FdbGuides) -> Outcome {
+fn fdb_wcm(
+    ctx: &DesignContext,
+    request: &DesignRequest,
+    use_solver: bool,
+    alpha: f64,
+    g: &FdbGuides,
+) -> Outcome {
     let (u, budget_w) = (ctx.model.codebook(), ctx.model.power_budget_w());
     let start = Instant::now();
-    let (covariance, report) = match request.method {
-        Method::ClosedForm => {
-            let v = closed_form::fdb_wcm(alpha, &g.v_bp, &g.v_ms);
-            let method = "closed-form (V = αV̂ + (1−α)V̌)";
-            (v, SolverReport::closed_form(method, seconds(start)))
-        }
-        // QuasiNewton was rejected above.
-        Method::Solver | Method::QuasiNewton => {
-            let (lambda, sol) =
-                solver_form::fdb_wcm_qp(u, &g.v_bp, &g.v_ms, alpha, budget_w, &request.solve);
-            let v = u * lambda * u.adjoint();
-            (
-                v,
-                SolverReport::from_conic(&sol, "clarabel-qp-sdp (22), V = U Λ Uᴴ"),
-            )
-        }
+    let (covariance, report) = if !use_solver {
+        let v = closed_form::fdb_wcm(alpha, &g.v_bp, &g.v_ms);
+        let method = "closed-form (V = αV̂ + (1−α)V̌)";
+        (v, SolverReport::closed_form(method, seconds(start)))
+    } else {
+        let (lambda, sol) =
+            solver_form::fdb_wcm_qp(u, &g.v_bp, &g.v_ms, alpha, budget_w, &request.solve);
+        let v = u * lambda * u.adjoint();
+        (
+            v,
+            SolverReport::from_conic(&sol, "clarabel-qp-sdp (22), V = U Λ Uᴴ"),
+        )
     };
     Outcome {
         covariance,
@@ -272,28 +214,30 @@ fn fdb_wcm(ctx: &DesignContext, request: &DesignRequest, alpha: f64, g: &FdbGuid
 }
 
 /// CPA-WBF (20)–(21): `F = U diag(v)`, `p = v²`.
-fn cpa_wbf(ctx: &DesignContext, request: &DesignRequest, alpha: f64, g: &CpaGuides) -> Outcome {
+fn cpa_wbf(
+    ctx: &DesignContext,
+    request: &DesignRequest,
+    use_solver: bool,
+    alpha: f64,
+    g: &CpaGuides,
+) -> Outcome {
     let (u, budget_w) = (ctx.model.codebook(), ctx.model.power_budget_w());
     let start = Instant::now();
-    let (v, report) = match request.method {
-        Method::ClosedForm => {
-            let energies: Vec<f64> = u.column_iter().map(|c| c.norm_squared()).collect();
-            let v = closed_form::cpa_wbf(alpha, &energies, &g.p_bp, &g.p_ms, budget_w);
-            let method = "closed-form (v ∝ α√p̂ + (1−α)√p̌)";
-            (v, SolverReport::closed_form(method, seconds(start)))
-        }
-        // QuasiNewton was rejected above.
-        Method::Solver | Method::QuasiNewton => {
-            // As for FDB-WBF, the weighted guide energy is P_t.
-            let mean: Vec<f64> = (g.p_bp.iter().zip(&g.p_ms))
-                .map(|(a, b)| alpha * a.sqrt() + (1.0 - alpha) * b.sqrt())
-                .collect();
-            let (v, sol) = solver_form::cpa_wbf_sdp(u, &mean, budget_w, budget_w, &request.solve);
-            (
-                v,
-                SolverReport::from_conic(&sol, "clarabel-sdp (21), lifted amplitudes"),
-            )
-        }
+    let (v, report) = if !use_solver {
+        let energies: Vec<f64> = u.column_iter().map(|c| c.norm_squared()).collect();
+        let v = closed_form::cpa_wbf(alpha, &energies, &g.p_bp, &g.p_ms, budget_w);
+        let method = "closed-form (v ∝ α√p̂ + (1−α)√p̌)";
+        (v, SolverReport::closed_form(method, seconds(start)))
+    } else {
+        // As for FDB-WBF, the weighted guide energy is P_t.
+        let mean: Vec<f64> = (g.p_bp.iter().zip(&g.p_ms))
+            .map(|(a, b)| alpha * a.sqrt() + (1.0 - alpha) * b.sqrt())
+            .collect();
+        let (v, sol) = solver_form::cpa_wbf_sdp(u, &mean, budget_w, budget_w, &request.solve);
+        (
+            v,
+            SolverReport::from_conic(&sol, "clarabel-sdp (21), lifted amplitudes"),
+        )
     };
     let mut f = u.clone();
     for (mut col, &x) in f.column_iter_mut().zip(&v) {
@@ -310,24 +254,26 @@ fn cpa_wbf(ctx: &DesignContext, request: &DesignRequest, alpha: f64, g: &CpaGuid
 }
 
 /// CPA-WCM (Section IV-B-2): `V = U diag(p) Uᴴ`.
-fn cpa_wcm(ctx: &DesignContext, request: &DesignRequest, alpha: f64, g: &CpaGuides) -> Outcome {
+fn cpa_wcm(
+    ctx: &DesignContext,
+    request: &DesignRequest,
+    use_solver: bool,
+    alpha: f64,
+    g: &CpaGuides,
+) -> Outcome {
     let (u, budget_w) = (ctx.model.codebook(), ctx.model.power_budget_w());
     let start = Instant::now();
-    let (p, report) = match request.method {
-        Method::ClosedForm => {
-            let p = closed_form::cpa_wcm(alpha, &g.p_bp, &g.p_ms);
-            let method = "closed-form (p = αp̂ + (1−α)p̌)";
-            (p, SolverReport::closed_form(method, seconds(start)))
-        }
-        // QuasiNewton was rejected above.
-        Method::Solver | Method::QuasiNewton => {
-            let (v_bp, v_ms) = (
-                codebook_covariance(u, &g.p_bp),
-                codebook_covariance(u, &g.p_ms),
-            );
-            let (p, sol) = cpa_wcm_qp(u, &v_bp, &v_ms, alpha, budget_w, &request.solve);
-            (p, SolverReport::from_conic(&sol, "clarabel-qp (CPA-WCM)"))
-        }
+    let (p, report) = if !use_solver {
+        let p = closed_form::cpa_wcm(alpha, &g.p_bp, &g.p_ms);
+        let method = "closed-form (p = αp̂ + (1−α)p̌)";
+        (p, SolverReport::closed_form(method, seconds(start)))
+    } else {
+        let (v_bp, v_ms) = (
+            codebook_covariance(u, &g.p_bp),
+            codebook_covariance(u, &g.p_ms),
+        );
+        let (p, sol) = cpa_wcm_qp(u, &v_bp, &v_ms, alpha, budget_w, &request.solve);
+        (p, SolverReport::from_conic(&sol, "clarabel-qp (CPA-WCM)"))
     };
     let covariance = codebook_covariance(u, &p);
     Outcome {

@@ -40,7 +40,7 @@ use nalgebra::DMatrix;
 use num_complex::Complex64;
 use serde::Serialize;
 
-use bpms::design::{design, wcrb, DesignContext, DesignRequest, Form, Goal, Scheme};
+use bpms::design::{design, wcrb, DesignContext, DesignRequest, Form, Goal, Method, Scheme};
 use bpms::fim::bounds::{BoundModel, PositionFims};
 use bpms::solver::{HermitianVar, SolveOptions};
 use bpms::Scenario;
@@ -141,6 +141,20 @@ struct Case {
     first_attempt_clarabel: Timing,
     /// The attempts of the last repetition: label, Clarabel status, iterations.
     attempts: Vec<(String, String, u32)>,
+    /// The direct method (`--method quasi-newton`, what `auto` runs for 0 < α < 1) on the same
+    /// problem: its objective recomputed from its covariance (m²), its `design(...)` wall time,
+    /// its L-BFGS iterations. Absent for the full form, which it does not cover.
+    direct: Option<DirectCase>,
+}
+
+#[derive(Serialize)]
+struct DirectCase {
+    objective_m2: f64,
+    crb_bp_m2: f64,
+    crb_ms_m2: f64,
+    certificate_gap_rel: Option<f64>,
+    iterations: u32,
+    design_wall: Timing,
 }
 
 #[derive(Serialize)]
@@ -204,6 +218,17 @@ fn main() -> Result<()> {
                 case.status,
                 case.attempts.len(),
             );
+            if let Some(d) = &case.direct {
+                eprintln!(
+                    "bpms {:<8} {:<8} alpha={alpha:<4} obj={:.9e} m² quasi-newton median {:.3} ms \
+                     ({} it)",
+                    case.scheme,
+                    case.form,
+                    d.objective_m2,
+                    d.design_wall.median_s * 1e3,
+                    d.iterations,
+                );
+            }
             cases.push(case);
         }
     }
@@ -247,6 +272,7 @@ fn run_case(
 ) -> Result<Case> {
     let mut request = DesignRequest::weighted(scheme, alpha);
     request.form = form;
+    request.method = Method::Solver;
     let outcome = wcrb::solve(
         &ctx.model,
         form,
@@ -269,6 +295,11 @@ fn run_case(
         first.push(d.solver.attempts.first().map_or(0.0, |a| a.solve_time_s));
         last = d;
     }
+    let direct = if form == Form::Full {
+        None
+    } else {
+        Some(run_direct(ctx, &request, alpha, reps)?)
+    };
 
     Ok(Case {
         form: form_name(form),
@@ -291,6 +322,35 @@ fn run_case(
             .iter()
             .map(|a| (a.label.clone(), a.clarabel_status.clone(), a.iterations))
             .collect(),
+        direct,
+    })
+}
+
+/// Times the direct method on the problem of `conic` (its request with the method changed).
+fn run_direct(
+    ctx: &DesignContext,
+    conic: &DesignRequest,
+    alpha: f64,
+    reps: usize,
+) -> Result<DirectCase> {
+    let request = DesignRequest {
+        method: Method::QuasiNewton,
+        ..conic.clone()
+    };
+    let mut wall = Vec::with_capacity(reps);
+    let mut last = design(ctx, &request)?;
+    for _ in 0..reps {
+        let start = Instant::now();
+        last = design(ctx, &request)?;
+        wall.push(start.elapsed().as_secs_f64());
+    }
+    Ok(DirectCase {
+        objective_m2: last.bounds.weighted_m2(alpha),
+        crb_bp_m2: last.bounds.crb_bp_m2,
+        crb_ms_m2: last.bounds.crb_ms_m2,
+        certificate_gap_rel: last.certificate.as_ref().map(|c| c.gap_rel),
+        iterations: last.solver.iterations,
+        design_wall: timing(wall),
     })
 }
 

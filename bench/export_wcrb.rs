@@ -40,6 +40,7 @@ use nalgebra::DMatrix;
 use num_complex::Complex64;
 use serde::Serialize;
 
+use bpms::covariance::ComplexMatrixJson;
 use bpms::design::{design, wcrb, DesignContext, DesignRequest, Form, Goal, Method, Scheme};
 use bpms::fim::bounds::{BoundModel, PositionFims};
 use bpms::solver::{HermitianVar, SolveOptions};
@@ -82,12 +83,6 @@ struct BoundData {
     basis: Vec<Vec<Vec<f64>>>,
 }
 
-#[derive(Serialize)]
-struct ComplexMatrix {
-    re: Vec<Vec<f64>>,
-    im: Vec<Vec<f64>>,
-}
-
 /// One form of the covariance variable.
 #[derive(Serialize)]
 struct FormData {
@@ -96,7 +91,7 @@ struct FormData {
     n: usize,
     n_coords: usize,
     /// `C` in the power constraint `Re tr(C X) ≤ 1` (powers: `Σ_i C_ii p_i ≤ 1`), in units of P_t.
-    power_matrix: ComplexMatrix,
+    power_matrix: ComplexMatrixJson,
     bp: BoundData,
     ms: BoundData,
     /// Bounds at the isotropic covariance (the objective's reference), m².
@@ -166,7 +161,7 @@ struct Export {
     /// `DesignContext::new` (the scene's bound model), s, once.
     context_setup_s: f64,
     /// The reduced-form Gram matrix `G = UᴴU`.
-    gram: ComplexMatrix,
+    gram: ComplexMatrixJson,
     reduced: FormData,
     full: FormData,
     codebook: FormData,
@@ -240,7 +235,7 @@ fn main() -> Result<()> {
         n_bs: model.n_bs(),
         power_budget_w: model.power_budget_w(),
         context_setup_s,
-        gram: complex_matrix(model.gram()),
+        gram: ComplexMatrixJson::new(model.gram()),
         reduced,
         full,
         codebook,
@@ -433,7 +428,7 @@ fn form_data(model: &BoundModel, form: Form) -> Result<FormData> {
         kind,
         n,
         n_coords: units.len(),
-        power_matrix: complex_matrix(&power_matrix),
+        power_matrix: ComplexMatrixJson::new(&power_matrix),
         bp: bound_data(&basis, |f| &f.bp, &fims_iso.bp, &inv_iso.bp, 2),
         ms: bound_data(&basis, |f| &f.ms, &fims_iso.ms, &inv_iso.ms, n_pos),
         crb_bp_iso_m2: iso.crb_bp_m2,
@@ -474,17 +469,5 @@ fn bound_data(
         crb_iso_diag_m2,
         d,
         basis,
-    }
-}
-
-fn complex_matrix(m: &DMatrix<Complex64>) -> ComplexMatrix {
-    let rows = |f: fn(&Complex64) -> f64| -> Vec<Vec<f64>> {
-        (0..m.nrows())
-            .map(|i| (0..m.ncols()).map(|j| f(&m[(i, j)])).collect())
-            .collect()
-    };
-    ComplexMatrix {
-        re: rows(|z| z.re),
-        im: rows(|z| z.im),
     }
 }

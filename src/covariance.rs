@@ -41,11 +41,26 @@ struct CovarianceFileIn {
     im: Vec<Vec<Option<f64>>>,
 }
 
-/// The file as written.
-#[derive(Serialize)]
-struct CovarianceFileOut {
-    re: Vec<Vec<f64>>,
-    im: Vec<Vec<f64>>,
+/// A complex matrix in the file form: real and imaginary parts as row-major nested arrays. What
+/// a covariance file holds, and how every complex matrix appears in bpms's JSON output.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ComplexMatrixJson {
+    pub re: Vec<Vec<f64>>,
+    pub im: Vec<Vec<f64>>,
+}
+
+impl ComplexMatrixJson {
+    pub fn new(m: &DMatrix<Complex64>) -> Self {
+        let rows = |f: fn(&Complex64) -> f64| -> Vec<Vec<f64>> {
+            m.row_iter()
+                .map(|row| row.iter().map(f).collect())
+                .collect()
+        };
+        ComplexMatrixJson {
+            re: rows(|z| z.re),
+            im: rows(|z| z.im),
+        }
+    }
 }
 
 /// Power used by a covariance against the budget of (11b).
@@ -137,15 +152,7 @@ pub fn from_json_str(
 
 /// Serialises a covariance to the file form, pretty-printed, with shortest round-trip decimals.
 pub fn to_json_string(v: &DMatrix<Complex64>) -> String {
-    let rows = |f: fn(&Complex64) -> f64| -> Vec<Vec<f64>> {
-        v.row_iter()
-            .map(|row| row.iter().map(f).collect())
-            .collect()
-    };
-    let file = CovarianceFileOut {
-        re: rows(|z| z.re),
-        im: rows(|z| z.im),
-    };
+    let file = ComplexMatrixJson::new(v);
     // Serialising plain nested vectors of f64 cannot fail.
     serde_json::to_string_pretty(&file).unwrap_or_default()
 }

@@ -3,6 +3,7 @@
 use super::output::{ensure_dir, FileSet};
 use super::report::{BoundsReport, OutputFormat, SceneEcho};
 use anyhow::Context;
+use bpms::covariance::ComplexMatrixJson;
 use bpms::design::{design, Design, DesignContext, DesignRequest, Form, Goal, Method, Scheme};
 use bpms::solver::SolveStatus;
 use bpms::{covariance, Scenario};
@@ -78,27 +79,6 @@ pub fn parse_scheme(s: &str) -> Result<Scheme, String> {
     s.parse::<Scheme>().map_err(|e| e.to_string())
 }
 
-/// A complex matrix as two real matrices.
-#[derive(Clone, Debug, Serialize)]
-pub struct ComplexMatrix {
-    pub re: Vec<Vec<f64>>,
-    pub im: Vec<Vec<f64>>,
-}
-
-impl ComplexMatrix {
-    pub fn new(m: &nalgebra::DMatrix<num_complex::Complex64>) -> Self {
-        let rows = |f: fn(&num_complex::Complex64) -> f64| {
-            (0..m.nrows())
-                .map(|i| (0..m.ncols()).map(|j| f(&m[(i, j)])).collect())
-                .collect()
-        };
-        ComplexMatrix {
-            re: rows(|z| z.re),
-            im: rows(|z| z.im),
-        }
-    }
-}
-
 /// The solver section of a design report.
 #[derive(Clone, Debug, Serialize)]
 struct SolverSection {
@@ -144,8 +124,8 @@ struct DesignReport {
     /// Starts and codebook construction of the analog schemes.
     #[serde(skip_serializing_if = "Option::is_none")]
     analog: Option<bpms::design::AnalogDetail>,
-    covariance: ComplexMatrix,
-    beamformer: ComplexMatrix,
+    covariance: ComplexMatrixJson,
+    beamformer: ComplexMatrixJson,
 }
 
 /// The report when a cap cannot be met.
@@ -335,8 +315,8 @@ impl DesignReport {
             powers_w: d.powers_w.clone(),
             trace: d.trace.clone(),
             analog: d.analog.clone(),
-            covariance: ComplexMatrix::new(&d.covariance),
-            beamformer: ComplexMatrix::new(&d.beamformer),
+            covariance: ComplexMatrixJson::new(&d.covariance),
+            beamformer: ComplexMatrixJson::new(&d.beamformer),
         }
     }
 

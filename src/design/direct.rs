@@ -53,6 +53,10 @@
 //!    Hager–Zhang's approximate Wolfe conditions rest on the directional derivative and keep
 //!    reducing the gap. The bracket [0, 1] makes its first two trial points the current point
 //!    (cached) and the full quasi-Newton step, so an accepted unit step costs one evaluation.
+//!    `h` is not convex in the factor, so an L-BFGS direction need not descend; a line search
+//!    that finds no acceptable step within [`MAX_EVALS_PER_LINE_SEARCH`] evaluations ends the
+//!    run, and L-BFGS starts again from the best point with fresh memory (a steepest-descent
+//!    step first), while that keeps lowering `h`, at most [`MAX_RESTARTS`] times.
 //! 6. Return the best evaluated point (lowest `h` among those within the gap tolerance, else the
 //!    lowest `h`), scaled to spend `P_t` exactly. Solved iff its gap is within tolerance;
 //!    otherwise reduced accuracy, never solved.
@@ -68,8 +72,9 @@
 //!   when the optimum is rank-deficient the factor's extra directions shrink only sublinearly, so
 //!   a tight tolerance can take many iterations (the gap, not the iteration count, decides the
 //!   status).
-//! - A point where a FIM is numerically singular ends the run (with the best point so far); at the
-//!   start it is an error.
+//! - A trial point of the line search where a FIM is numerically singular counts as `h = +∞`
+//!   with a zero slope, so the search shrinks its step (a rank-deficient factor can make the full
+//!   quasi-Newton step land there on small codebooks); a singular FIM at the start is an error.
 
 use std::cell::RefCell;
 use std::time::Instant;
@@ -96,6 +101,16 @@ const GRAM_RANK_TOL: f64 = 1e-12;
 /// L-BFGS memory (curvature pairs). Values 3–20 are customary \[NW06, §7.2\]; the problem has at
 /// most `2(2K+2)²` variables.
 const LBFGS_MEMORY: usize = 10;
+
+/// Evaluations one line search may spend (Hager–Zhang needs one to three on this objective).
+/// argmin runs the line search without an iteration cap, and on a direction that is not a
+/// descent direction (`h` is not convex in the factor, so L-BFGS's curvature pairs can be
+/// indefinite) its bracketing can cycle for ever; past this budget the search is stopped and
+/// L-BFGS restarts from the best point.
+const MAX_EVALS_PER_LINE_SEARCH: u32 = 40;
+
+/// L-BFGS restarts from the best point after a failed line search, at most.
+const MAX_RESTARTS: u32 = 20;
 
 /// Settings of the direct method.
 #[derive(Clone, Debug, PartialEq)]
@@ -166,6 +181,10 @@ struct Tracker {
     best: Option<Evaluation>,
     evaluations: u32,
     iterations: u32,
+    /// Evaluations since the current L-BFGS iteration began (its line search).
+    evals_in_iteration: u32,
+    /// Trial points where a FIM was numerically singular, and the last such error.
+    n_singular: u32,
     singular: Option<SingularFimError>,
 }
 
@@ -339,10 +358,30 @@ fn factor(x: &[f64], m: usize) -> DMatrix<Complex64> {
 
 /// The objective as argmin sees it: evaluations are cached (the line search asks for the value
 /// and then the gradient at each trial point) and recorded for the stopping rule.
+#[derive(Clone, Copy)]
 struct Tracked<'a, 'b> {
     objective: &'b DirectObjective<'a>,
     tracker: &'b RefCell<Tracker>,
     tol_gap_rel: f64,
+}
+
+impl Tracker {
+    /// Records an evaluation: the last one, the lowest `h`, the lowest `h` within `tol_gap_rel`.
+    fn record(&mut self, e: &Evaluation, tol_gap_rel: f64) {
+        self.evaluations += 1;
+        if self.best.as_ref().is_none_or(|b| e.value < b.value) {
+            self.best = Some(e.clone());
+        }
+        if e.gap_rel <= tol_gap_rel
+            && self
+                .best_certified
+                .as_ref()
+                .is_none_or(|b| e.value < b.value)
+        {
+            self.best_certified = Some(e.clone());
+        }
+        self.last = Some(e.clone());
+    }
 }
 
 impl Tracked<'_, '_> {
@@ -350,24 +389,32 @@ impl Tracked<'_, '_> {
         if let Some(hit) = self.tracker.borrow().last.as_ref().filter(|e| e.param == x) {
             return Ok(hit.clone());
         }
+        let mut t = self.tracker.borrow_mut();
+        if t.evals_in_iteration >= MAX_EVALS_PER_LINE_SEARCH {
+            return Err(Error::msg(format!(
+                "no acceptable step after {MAX_EVALS_PER_LINE_SEARCH} evaluations"
+            )));
+        }
+        t.evals_in_iteration += 1;
         let e = match self.objective.evaluate(x) {
             Ok(e) => e,
+            // A trial point where a FIM is numerically singular lies outside the domain of `h`
+            // (a bound is +∞ there). +∞ with a zero slope makes the line search shrink its
+            // bracket towards the current point, as a backtracking search would; such a point is
+            // never the best one.
             Err(singular) => {
-                self.tracker.borrow_mut().singular = Some(singular.clone());
-                return Err(singular.into());
+                t.n_singular += 1;
+                t.singular = Some(singular);
+                Evaluation {
+                    param: x.to_vec(),
+                    value: f64::INFINITY,
+                    grad: vec![0.0; x.len()],
+                    objective_m2: f64::INFINITY,
+                    gap_rel: f64::INFINITY,
+                }
             }
         };
-        let mut t = self.tracker.borrow_mut();
-        t.evaluations += 1;
-        if t.best.as_ref().is_none_or(|b| e.value < b.value) {
-            t.best = Some(e.clone());
-        }
-        if e.gap_rel <= self.tol_gap_rel
-            && t.best_certified.as_ref().is_none_or(|b| e.value < b.value)
-        {
-            t.best_certified = Some(e.clone());
-        }
-        t.last = Some(e.clone());
+        t.record(&e, self.tol_gap_rel);
         Ok(e)
     }
 }
@@ -409,6 +456,7 @@ impl<O, S: Solver<O, LbfgsState>> Solver<O, LbfgsState> for GapStop<'_, S> {
         problem: &mut Problem<O>,
         state: LbfgsState,
     ) -> Result<(LbfgsState, Option<KV>), Error> {
+        self.tracker.borrow_mut().evals_in_iteration = 0;
         self.inner.init(problem, state)
     }
 
@@ -417,7 +465,11 @@ impl<O, S: Solver<O, LbfgsState>> Solver<O, LbfgsState> for GapStop<'_, S> {
         problem: &mut Problem<O>,
         state: LbfgsState,
     ) -> Result<(LbfgsState, Option<KV>), Error> {
-        self.tracker.borrow_mut().iterations += 1;
+        {
+            let mut t = self.tracker.borrow_mut();
+            t.iterations += 1;
+            t.evals_in_iteration = 0;
+        }
         self.inner.next_iter(problem, state)
     }
 
@@ -490,22 +542,47 @@ pub fn solve(
     // Steps 1–4: the objective, and its value at the start (a singular start is an error).
     let objective = DirectObjective::new(model, form, alpha, fused)?;
     let x0 = objective.start();
-    let tracker = RefCell::new(Tracker::default());
+    let start = objective.evaluate(&x0)?;
+    let mut seeded = Tracker::default();
+    seeded.record(&start, settings.tol_gap_rel);
+    let tracker = RefCell::new(seeded);
     let tracked = Tracked {
         objective: &objective,
         tracker: &tracker,
         tol_gap_rel: settings.tol_gap_rel,
     };
-    if tracked.evaluate(&x0).is_err() {
-        let singular = tracker.borrow_mut().singular.take();
-        return Err(singular.expect("a failed evaluation records its error"));
-    }
 
-    // Step 5: L-BFGS, stopped by the gap (argmin's own cost and gradient tests are off).
+    // Step 5: L-BFGS, stopped by the gap (argmin's own cost and gradient tests are off);
+    // after a failed line search, again from the best point with fresh curvature memory, while
+    // that keeps lowering `h`.
     let linesearch = HagerZhangLineSearch::new()
         .with_bounds(0.0, 1.0)
         .expect("0 <= 0 < 1");
-    let detail = run_phase(tracked, linesearch, x0, settings.max_iters);
+    let mut x = x0;
+    let mut restarts = 0;
+    let detail = loop {
+        let (used, before) = {
+            let t = tracker.borrow();
+            (
+                t.iterations,
+                t.best.as_ref().map_or(f64::INFINITY, |b| b.value),
+            )
+        };
+        let remaining = settings.max_iters.saturating_sub(used);
+        let detail = run_phase(tracked, linesearch.clone(), x, remaining);
+        let t = tracker.borrow();
+        let best = t.best.as_ref().expect("the start was evaluated");
+        let stalled = best.value >= before;
+        if t.best_certified.is_some() || remaining == 0 || restarts == MAX_RESTARTS || stalled {
+            break if restarts > 0 {
+                format!("{detail}; {restarts} restart(s)")
+            } else {
+                detail
+            };
+        }
+        x = best.param.clone();
+        restarts += 1;
+    };
 
     // Step 6: the best point, spending the budget exactly.
     let t = tracker.into_inner();
@@ -542,11 +619,20 @@ pub fn solve(
         } else {
             SolveStatus::ReducedAccuracy
         },
-        detail: if solved {
+        detail: if solved && restarts > 0 {
+            format!(
+                "gap {:.1e} within tolerance, after {restarts} restart(s) from the best point",
+                best.gap_rel
+            )
+        } else if solved {
             format!("gap {:.1e} within tolerance", best.gap_rel)
         } else {
+            let singular = match (&t.singular, t.n_singular) {
+                (Some(e), n) => format!("; {n} trial point(s) with a singular FIM, the last: {e}"),
+                (None, _) => String::new(),
+            };
             format!(
-                "gap {:.1e} above tolerance {:.1e} ({detail})",
+                "gap {:.1e} above tolerance {:.1e} ({detail}{singular})",
                 best.gap_rel, settings.tol_gap_rel
             )
         },

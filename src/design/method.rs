@@ -17,6 +17,9 @@
 //! magnitude worse (paper scene, K = 1, FDB-WCRB at α = 0: PEB_BP 0.31 m from the solver,
 //! 123 m from the direct method, with the same CRB_MS to 1e-6). The end points are also the
 //! guides of the mismatch and analog schemes, so the choice matters beyond the two points.
+//! Under `auto`, a direct design that its Frank–Wolfe gap does not certify (status
+//! reduced-accuracy: an iteration cap, a stalled line search) is replaced by the conic solve, and
+//! the report's detail says why; an explicit `quasi-newton` returns the direct design as it is.
 //! The analog schemes take `auto` (their inner steps are fixed: an exact QP on Clarabel and
 //! L-BFGS over the phases); `closed-form` and `solver` are accepted and mean the same for them.
 

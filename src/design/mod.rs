@@ -131,7 +131,10 @@ pub struct DesignRequest {
     /// How the design is computed; [`Method::Auto`] picks the scheme's fast path (see
     /// [`method`]).
     pub method: Method,
+    /// Settings of the conic solves.
     pub solve: SolveOptions,
+    /// Settings of the direct method (weighted-sum CRB schemes by `quasi-newton`).
+    pub direct: direct::DirectSettings,
     /// Settings of the analog schemes (ignored by the others).
     pub analog: AnalogSettings,
 }
@@ -145,6 +148,7 @@ impl DesignRequest {
             form: Form::Reduced,
             method: Method::Auto,
             solve: SolveOptions::default(),
+            direct: direct::DirectSettings::default(),
             analog: AnalogSettings::default(),
         }
     }
@@ -414,9 +418,19 @@ fn wcrb_design(ctx: &DesignContext, request: &DesignRequest) -> Result<Design, D
         _ => request.form,
     };
     let method = request.method.resolve(request.scheme, request.goal, form)?;
-    // Method::resolve picks quasi-newton for weighted goals only.
+    // Method::resolve picks quasi-newton for weighted goals only. Under `auto`, a direct design
+    // that its gap does not certify is replaced by the conic reference, and the report says so.
+    let mut fallback = None;
     if let (Method::QuasiNewton, Goal::Weighted { alpha }) = (method, request.goal) {
-        return direct_design(ctx, request.scheme, alpha, form);
+        let d = direct_design(ctx, request.scheme, alpha, form, &request.direct)?;
+        if request.method != Method::Auto || d.solver.status == SolveStatus::Solved {
+            return Ok(d);
+        }
+        fallback = Some(format!(
+            "the direct method ended {} ({}), so the conic solver ran instead",
+            d.solver.status.as_str(),
+            d.solver.detail
+        ));
     }
     let outcome = wcrb::solve(model, form, request.goal, fused, &request.solve)?;
     let method = match form {
@@ -424,7 +438,10 @@ fn wcrb_design(ctx: &DesignContext, request: &DesignRequest) -> Result<Design, D
         Form::Full => "clarabel-sdp (full V)",
         Form::Codebook => "clarabel-sdp (codebook powers)",
     };
-    let report = SolverReport::from_conic(&outcome.solution, method);
+    let mut report = SolverReport::from_conic(&outcome.solution, method);
+    if let Some(why) = fallback {
+        report.detail = format!("{}; {why}", report.detail);
+    }
     let mut d = finish(
         ctx,
         request.scheme,
@@ -444,10 +461,10 @@ fn direct_design(
     scheme: Scheme,
     alpha: f64,
     form: Form,
+    settings: &direct::DirectSettings,
 ) -> Result<Design, DesignError> {
     let fused = scheme == Scheme::Fusion;
-    let settings = direct::DirectSettings::default();
-    let outcome = direct::solve(&ctx.model, form, alpha, fused, &settings)?;
+    let outcome = direct::solve(&ctx.model, form, alpha, fused, settings)?;
     let method = match form {
         Form::Codebook => "quasi-newton (L-BFGS over p = b², codebook powers)",
         _ => "quasi-newton (L-BFGS over Λ = BBᴴ, V = U Λ Uᴴ)",

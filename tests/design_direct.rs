@@ -177,6 +177,85 @@ fn direct_and_conic_agree_on_other_scenes() {
     }
 }
 
+/// Seeded random scenes (array size, K, positions, orientation, gains). The default method
+/// (`auto`) always ends solved and no worse than the conic reference beyond both certificates;
+/// so does every direct design that its own gap certifies. The direct method alone does not
+/// certify every scene within its iteration budget (codebook designs whose optimum switches
+/// beams off converge slowly: the module docs of `direct`), which is why `auto` falls back; the
+/// count is printed and must stay a clear majority.
+#[test]
+fn random_scenes_are_solved_by_the_default_method() {
+    let mut rng = common::SplitMix64::new(2026);
+    const N_SCENES: usize = 24;
+    let mut direct_solved = 0;
+    for i in 0..N_SCENES {
+        let k = 1 + (rng.next_u64() % 3) as usize;
+        let mut radio = common::paper_radio();
+        radio.n_bs = [8, 12, 16][(rng.next_u64() % 3) as usize];
+        radio.n_ue = [4, 8][(rng.next_u64() % 2) as usize];
+        // Objects spread in front of the BS (y > 2 m), at least 2 m apart.
+        let mut points: Vec<[f64; 2]> = Vec::new();
+        while points.len() < k + 1 {
+            let p = [rng.uniform_in(-20.0, 20.0), rng.uniform_in(2.0, 30.0)];
+            if points
+                .iter()
+                .all(|q| (p[0] - q[0]).hypot(p[1] - q[1]) > 2.0)
+            {
+                points.push(p);
+            }
+        }
+        let layout = common::Layout {
+            p_bs: [0.0, 0.0],
+            p_ue: points[0],
+            orientation_rad: rng.uniform_in(-3.0, 3.0),
+            clock_bias_s: rng.uniform_in(-1e-6, 1e-6),
+            rcs_ue_m2: rng.uniform_in(1.0, 20.0),
+            p_targets: points[1..].to_vec(),
+            rcs_targets_m2: (0..k).map(|_| rng.uniform_in(10.0, 200.0)).collect(),
+        };
+        let scene = common::build_scene(&format!("random-{i}"), &radio, layout, rng.next_u64());
+        let c = DesignContext::new(&scene).unwrap();
+        let scheme = [Scheme::FdbWcrb, Scheme::CpaWcrb, Scheme::Fusion][i % 3];
+        let alpha = rng.uniform_in(0.05, 0.95);
+        let goal = Goal::Weighted { alpha };
+        let fused = scheme == Scheme::Fusion;
+        let case = format!(
+            "{} K={k} N_B={} {scheme} alpha={alpha:.3}",
+            scene.name, scene.n_bs
+        );
+        let conic = run(&c, scheme, alpha, Method::Solver);
+        let oc = objective_of(&conic.bounds, goal, fused);
+        let gap_c = conic.certificate.as_ref().unwrap().gap_rel;
+        for method in [Method::Auto, Method::QuasiNewton] {
+            let d = run(&c, scheme, alpha, method);
+            if method == Method::QuasiNewton && d.solver.status != SolveStatus::Solved {
+                eprintln!("{case}: quasi-newton alone: {}", d.solver.detail);
+                continue;
+            }
+            assert_eq!(
+                d.solver.status,
+                SolveStatus::Solved,
+                "{case} {method}: {:?}",
+                d.solver
+            );
+            if method == Method::QuasiNewton {
+                direct_solved += 1;
+            }
+            let o = objective_of(&d.bounds, goal, fused);
+            let allowed = OBJECTIVE_TOL.max(d.certificate.as_ref().unwrap().gap_rel + gap_c);
+            assert!(
+                o <= oc * (1.0 + allowed),
+                "{case} {method}: {o:e} vs conic {oc:e}"
+            );
+        }
+    }
+    eprintln!("the direct method alone certified {direct_solved} of {N_SCENES} random scenes");
+    assert!(
+        3 * direct_solved >= 2 * N_SCENES,
+        "{direct_solved} of {N_SCENES}"
+    );
+}
+
 #[test]
 fn direct_designs_spend_the_budget_and_are_certified() {
     let tol = DirectSettings::default().tol_gap_rel;

@@ -72,6 +72,11 @@
 //!   when the optimum is rank-deficient the factor's extra directions shrink only sublinearly, so
 //!   a tight tolerance can take many iterations (the gap, not the iteration count, decides the
 //!   status).
+//! - In the codebook form an optimum that switches codewords off (`p_i = 0`) is reached only as
+//!   `b_i → 0`, where the gradient in `b_i` vanishes too; the line searches can then stall short
+//!   of the tolerance (1 of 24 seeded random scenes in `tests/design_direct.rs`: CPA, K = 1,
+//!   gap 1.3e-2). The design is then reduced accuracy, never solved, and under
+//!   [`crate::design::Method::Auto`] the conic solve replaces it.
 //! - A trial point of the line search where a FIM is numerically singular counts as `h = +∞`
 //!   with a zero slope, so the search shrinks its step (a rank-deficient factor can make the full
 //!   quasi-Newton step land there on small codebooks); a singular FIM at the start is an error.

@@ -47,6 +47,22 @@ impl SweepSpec {
         if self.targets.is_empty() {
             return Err(InputError::field("targets", "no target count given"));
         }
+        for (i, k) in self.targets.iter().enumerate() {
+            if self.targets[..i].contains(k) {
+                return Err(InputError::field(
+                    "targets",
+                    format!("K = {k} is listed twice; each K once"),
+                ));
+            }
+        }
+        for (i, s) in self.schemes.iter().enumerate() {
+            if self.schemes[..i].contains(s) {
+                return Err(InputError::field(
+                    "schemes",
+                    format!("{s} is listed twice; each scheme once"),
+                ));
+            }
+        }
         let listed = scenario.n_listed_targets();
         for &k in &self.targets {
             if k == 0 || k > listed {

@@ -71,7 +71,17 @@ fn design_json_has_the_keys_and_its_covariance_round_trips_through_crb() {
 
 #[test]
 fn design_bad_input_exits_2_and_names_the_field() {
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 9] = [
+        // Options a scheme does not take are refused, not silently ignored.
+        (
+            &["design", "--scheme", "analog-fdb", "--method", "solver"],
+            "method",
+        ),
+        (
+            &["design", "--scheme", "cpa-wcrb", "--form", "full"],
+            "form",
+        ),
+        (&["design", "--scheme", "fdb-wcm", "--form", "full"], "form"),
         (
             &["design", "--scheme", "fdb-wcrb", "--alpha", "1.5"],
             "alpha",
@@ -180,6 +190,8 @@ fn sweep_bad_input_writes_nothing() {
         (vec!["--targets", "0"], "targets"),
         (vec!["--alphas", "1"], "alphas"),
         (vec!["--schemes", "fdb-wcrb,bogus"], "unknown scheme"),
+        (vec!["--targets", "1,1"], "listed twice"),
+        (vec!["--schemes", "fdb-wcrb,fdb-wcrb"], "listed twice"),
     ] {
         let mut all = vec!["sweep", "--out", out.to_str().unwrap()];
         all.extend(args.iter().copied());
@@ -188,4 +200,53 @@ fn sweep_bad_input_writes_nothing() {
         assert!(stderr(&o).contains(needle), "{all:?}: {}", stderr(&o));
         assert!(!out.exists(), "{all:?} created the output directory");
     }
+}
+
+/// An `--out` path that cannot be a directory is bad input, refused before any work, and nothing
+/// is written.
+#[test]
+fn out_path_that_is_a_file_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("afile");
+    std::fs::write(&file, "keep me").unwrap();
+    let below = file.join("sub");
+    for out in [&file, &below] {
+        let out = out.to_str().unwrap();
+        for args in [
+            vec!["design", "--scheme", "fdb-wcrb", "--out", out],
+            vec!["sweep", "--alphas", "2", "--targets", "1", "--out", out],
+            vec!["reproduce", "--alphas", "2", "--targets", "1", "--out", out],
+        ] {
+            let o = bpms(&args);
+            assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+            assert!(
+                stderr(&o).contains("not a directory"),
+                "{args:?}: {}",
+                stderr(&o)
+            );
+        }
+    }
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+/// A target file that is a directory fails the whole set: no result file is renamed into place.
+#[test]
+fn design_out_writes_all_files_or_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("d");
+    std::fs::create_dir_all(out.join("beamformer.csv")).unwrap();
+    let o = bpms(&[
+        "design",
+        "--scheme",
+        "fdb-wcrb",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, vec!["beamformer.csv".to_string()], "{names:?}");
 }

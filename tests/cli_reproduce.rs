@@ -87,6 +87,39 @@ fn reduced_reproduce_writes_every_figure_and_table() {
     ] {
         assert!(report.contains(needle), "report lacks {needle}");
     }
+    // With two K, the trends in K are decided, not marked n/a.
+    assert!(!report.contains("n/a"), "{report}");
+}
+
+/// With one K a trend in K cannot be decided: the three trend claims say n/a, and the count of
+/// claims that hold leaves them out.
+#[test]
+fn one_k_marks_the_trends_in_k_not_applicable() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let o = bpms(&[
+        "reproduce",
+        "--out",
+        out.to_str().unwrap(),
+        "--alphas",
+        "3",
+        "--targets",
+        "1",
+        "--map-grid",
+        "11",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let na: Vec<&str> = report.lines().filter(|l| l.contains("n/a")).collect();
+    assert_eq!(na.len(), 3, "{na:#?}");
+    for needle in [
+        "grows with K",
+        "BP improves as K grows",
+        "MS degrades as K grows",
+    ] {
+        assert!(na.iter().any(|l| l.contains(needle)), "{needle}: {na:#?}");
+    }
+    assert!(stdout(&o).contains("of 10 claims"), "{}", stdout(&o));
 }
 
 #[test]

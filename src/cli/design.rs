@@ -1,6 +1,6 @@
 //! `bpms design`: one beamforming design, its bounds and how it was obtained.
 
-use super::output::{ensure_dir, FileSet};
+use super::output::{check_out_dir, ensure_dir, FileSet};
 use super::report::{BoundsReport, OutputFormat, SceneEcho};
 use anyhow::Context;
 use bpms::covariance::ComplexMatrixJson;
@@ -14,7 +14,8 @@ use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct DesignArgs {
-    /// Design scheme.
+    /// Design scheme: fdb-wcrb, cpa-wcrb, fusion (weighted-sum CRB); fdb-wbf, cpa-wbf, fdb-wcm,
+    /// cpa-wcm (beamformer or covariance mismatch); analog-fdb, analog-cpa (phase shifters).
     #[arg(long, value_parser = parse_scheme)]
     scheme: Scheme,
 
@@ -35,7 +36,8 @@ pub struct DesignArgs {
     #[arg(long, value_name = "PEB_M", allow_negative_numbers = true)]
     ms_cap: Option<f64>,
 
-    /// Covariance variable of the FDB schemes: reduced V = UΛUᴴ (fast) or the full V (a check).
+    /// Covariance variable of fdb-wcrb and fusion: reduced V = UΛUᴴ (fast) or the full V (a
+    /// check of the reduced form; the other schemes take reduced only).
     #[arg(long, value_enum, default_value_t = FormArg::Reduced)]
     form: FormArg,
 
@@ -145,7 +147,10 @@ struct InfeasibleReport {
 }
 
 pub fn run(args: &DesignArgs) -> anyhow::Result<(String, bool)> {
-    // Step 1: scene, request, context.
+    // Step 1: scene, request, context (and the output folder checked before any work).
+    if let Some(dir) = &args.out {
+        check_out_dir(dir)?;
+    }
     let scenario = match &args.scenario {
         Some(path) => Scenario::from_file(path)?,
         None => Scenario::default_paper(),
@@ -336,9 +341,9 @@ impl DesignReport {
         );
         let _ = writeln!(
             out,
-            "method: {}; status {:?} ({}), {} iterations, {:.1} ms",
+            "method: {}; status {} ({}), {} iterations, {:.1} ms",
             s.method,
-            s.status,
+            s.status.as_str(),
             s.detail,
             s.iterations,
             s.time_s * 1e3

@@ -44,9 +44,10 @@ enum Command {
     Crb(crb::CrbArgs),
     /// Design a transmit covariance and beamformers with one scheme.
     Design(design::DesignArgs),
-    /// Trace the BP–MS trade-off over α for several schemes and K (the main job).
+    /// Trace the BP–MS trade-off over α for several schemes and K.
     Sweep(sweep::SweepArgs),
-    /// Regenerate the paper's figures 2–6, their data and a report checking its claims.
+    /// Regenerate the paper's figures 2–6, their data and a report checking its claims (the
+    /// main job).
     Reproduce(reproduce::ReproduceArgs),
     /// Print the embedded default scenario (TOML), a starting point for your own.
     Scenario,
@@ -69,7 +70,8 @@ pub fn main() -> ExitCode {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(EXIT_FAILURE),
         Err(err) => {
-            eprintln!("error: {err:#}");
+            // A closed or full stderr must not turn a reported error into a panic.
+            let _ = writeln!(std::io::stderr(), "error: {err:#}");
             ExitCode::from(exit_code(&err))
         }
     }

@@ -30,6 +30,13 @@ impl FileSet {
             }
             written.push((tmp, path.clone()));
         }
+        // A target that is a directory cannot be replaced: fail before anything is renamed.
+        if let Some((path, _)) = self.files.iter().find(|(p, _)| p.is_dir()) {
+            for (t, _) in &written {
+                let _ = fs::remove_file(t);
+            }
+            anyhow::bail!("cannot write {}: a directory is in the way", path.display());
+        }
         for (tmp, path) in written {
             fs::rename(&tmp, &path).with_context(|| format!("writing {}", path.display()))?;
         }
@@ -44,6 +51,21 @@ pub fn temp_name(path: &Path) -> PathBuf {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     path.with_file_name(format!(".{name}.partial"))
+}
+
+/// Checks, before any work, that `dir` can serve as the output directory: it is a directory, or
+/// it can be created (its nearest existing ancestor is a directory).
+pub fn check_out_dir(dir: &Path) -> Result<(), bpms::InputError> {
+    let existing = dir
+        .ancestors()
+        .find(|a| a.exists() || a.as_os_str().is_empty());
+    match existing {
+        Some(a) if !a.as_os_str().is_empty() && !a.is_dir() => Err(bpms::InputError::field(
+            "out",
+            format!("{} exists and is not a directory", a.display()),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Creates the output directory (and its parents).

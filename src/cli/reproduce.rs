@@ -32,6 +32,7 @@ pub struct ReproduceArgs {
 }
 
 pub fn run(args: &ReproduceArgs) -> anyhow::Result<(String, bool)> {
+    super::output::check_out_dir(&args.out)?;
     let scenario = match &args.scenario {
         Some(path) => Scenario::from_file(path)?,
         None => Scenario::default_paper(),

@@ -1,4 +1,4 @@
-//! `bpms sweep`: the BP–MS trade-off over α for several schemes and target counts, the main job.
+//! `bpms sweep`: the BP–MS trade-off over α for several schemes and target counts.
 //!
 //! Writes, into `--out`:
 //! - `tradeoff.csv`, one row per point, appended as points finish (an interrupted sweep keeps
@@ -7,7 +7,7 @@
 //!   (Fusion plots its fused bounds), written whole at the end.
 
 use super::design::parse_scheme;
-use super::output::ensure_dir;
+use super::output::{check_out_dir, ensure_dir};
 use anyhow::Context;
 use bpms::design::{DesignRequest, Scheme};
 use bpms::plot::{write_figure, Figure, Marker, Panel, Series, Style};
@@ -25,7 +25,7 @@ const DEFAULT_SCHEMES: &str = "fdb-wcrb,cpa-wcrb,fusion";
 
 #[derive(Debug, Args)]
 pub struct SweepArgs {
-    /// Comma-separated schemes.
+    /// Comma-separated schemes (see `bpms design --help` for the names).
     #[arg(long, value_delimiter = ',', value_parser = parse_scheme, default_value = DEFAULT_SCHEMES)]
     schemes: Vec<Scheme>,
 
@@ -48,6 +48,7 @@ pub struct SweepArgs {
 
 pub fn run(args: &SweepArgs) -> anyhow::Result<(String, bool)> {
     // Step 1: inputs, checked before anything is written.
+    check_out_dir(&args.out)?;
     let scenario = match &args.scenario {
         Some(path) => Scenario::from_file(path)?,
         None => Scenario::default_paper(),

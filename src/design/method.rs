@@ -20,8 +20,8 @@
 //! Under `auto`, a direct design that its Frank–Wolfe gap does not certify (status
 //! reduced-accuracy: an iteration cap, a stalled line search) is replaced by the conic solve, and
 //! the report's detail says why; an explicit `quasi-newton` returns the direct design as it is.
-//! The analog schemes take `auto` (their inner steps are fixed: an exact QP on Clarabel and
-//! L-BFGS over the phases); `closed-form` and `solver` are accepted and mean the same for them.
+//! The analog schemes take `auto` only: their inner steps are fixed (an exact QP on Clarabel and
+//! L-BFGS over the phases), and any other method is an input error rather than silently ignored.
 
 use serde::{Deserialize, Serialize};
 
@@ -74,6 +74,7 @@ impl Method {
             scheme,
             Scheme::FdbWbf | Scheme::CpaWbf | Scheme::FdbWcm | Scheme::CpaWcm
         );
+        let analog = matches!(scheme, Scheme::AnalogFdb | Scheme::AnalogCpa);
         let reject = |reason: String| Err(InputError::field("method", reason));
         match self {
             Method::Auto if scheme.is_weighted_crb() => {
@@ -87,6 +88,10 @@ impl Method {
             Method::Auto if mismatch => Ok(Method::ClosedForm),
             Method::ClosedForm if scheme.is_weighted_crb() => reject(format!(
                 "scheme {scheme} has no closed form; use auto, solver or quasi-newton"
+            )),
+            Method::ClosedForm | Method::Solver | Method::QuasiNewton if analog => reject(format!(
+                "scheme {scheme} takes method auto only, not {self}: its steps are fixed (an exact \
+                 QP and L-BFGS over the phases)"
             )),
             Method::QuasiNewton if !scheme.is_weighted_crb() => reject(format!(
                 "quasi-newton applies to the weighted-sum CRB schemes (fdb-wcrb, cpa-wcrb, \

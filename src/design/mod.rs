@@ -388,6 +388,17 @@ pub fn design(ctx: &DesignContext, request: &DesignRequest) -> Result<Design, De
         _ => request.form,
     };
     request.method.resolve(request.scheme, request.goal, form)?;
+    if request.form == Form::Full && !matches!(request.scheme, Scheme::FdbWcrb | Scheme::Fusion) {
+        return Err(InputError::field(
+            "form",
+            format!(
+                "the full form applies to fdb-wcrb and fusion only (a check of the reduced form), \
+                 not to {}",
+                request.scheme
+            ),
+        )
+        .into());
+    }
     match request.scheme {
         Scheme::FdbWcrb | Scheme::CpaWcrb | Scheme::Fusion => wcrb_design(ctx, request),
         other if mismatch::is_mismatch(other) => mismatch::design(ctx, request),

@@ -12,8 +12,12 @@ use crate::plot::{
 };
 use crate::sweep::{self, curve};
 
-/// Floor of the beam maps, dB below the strongest value of all maps.
+/// Lowest floor of the beam maps, dB below the strongest value of all maps. The floor is the
+/// weakest value of all maps rounded down to [`MAP_FLOOR_STEP_DB`], but never below this, so
+/// the colour scale spans the data and a deep null does not flatten everything else.
 const MAP_FLOOR_DB: f64 = -40.0;
+/// Rounding step of the beam-map floor, dB.
+const MAP_FLOOR_STEP_DB: f64 = 5.0;
 /// Free space around the objects in the beam maps, m.
 const MAP_MARGIN_M: f64 = 5.0;
 
@@ -266,6 +270,14 @@ fn fig4(r: &Results) -> Result<(HeatMapFigure, Vec<u8>), ReproduceError> {
         .flatten()
         .copied()
         .fold(f64::NEG_INFINITY, f64::max);
+    let weakest = raw
+        .iter()
+        .flatten()
+        .flatten()
+        .copied()
+        .fold(f64::INFINITY, f64::min);
+    let floor_db = ((weakest - peak) / MAP_FLOOR_STEP_DB).floor() * MAP_FLOOR_STEP_DB;
+    let floor_db = floor_db.clamp(MAP_FLOOR_DB, -MAP_FLOOR_STEP_DB);
     let mut markers = vec![
         MapMarker {
             label: "BS".into(),
@@ -296,7 +308,7 @@ fn fig4(r: &Results) -> Result<(HeatMapFigure, Vec<u8>), ReproduceError> {
             }
             let values: Vec<Vec<f64>> = raw[idx]
                 .iter()
-                .map(|row| row.iter().map(|v| (v - peak).max(MAP_FLOOR_DB)).collect())
+                .map(|row| row.iter().map(|v| (v - peak).max(floor_db)).collect())
                 .collect();
             for (i, row) in values.iter().enumerate() {
                 for (j, v) in row.iter().enumerate() {
@@ -322,7 +334,7 @@ fn fig4(r: &Results) -> Result<(HeatMapFigure, Vec<u8>), ReproduceError> {
                 y_range,
                 values,
                 value_label: "transmit gain a(θ)ᴴVa(θ) / P_t [dB re max]".into(),
-                value_range: Some((MAP_FLOOR_DB, 0.0)),
+                value_range: Some((floor_db, 0.0)),
                 markers: markers.clone(),
             });
         }

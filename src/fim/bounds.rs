@@ -306,8 +306,9 @@ impl BoundModel {
 
     /// The position FIMs at `W = Uᴴ V U`.
     pub fn position_fims_w(&self, w: &DMatrix<Complex64>) -> PositionFims {
-        let bp = self.j_bp.transpose() * self.bp_fim.evaluate(w) * &self.j_bp;
-        let ms = self.j_ms.transpose() * self.ms_fim.evaluate(w) * &self.j_ms;
+        // Jᵀ (I J), without materialising Jᵀ.
+        let bp = self.j_bp.tr_mul(&(self.bp_fim.evaluate(w) * &self.j_bp));
+        let ms = self.j_ms.tr_mul(&(self.ms_fim.evaluate(w) * &self.j_ms));
         let fused = fuse(self.n_targets, &bp, &ms);
         PositionFims { bp, ms, fused }
     }
@@ -393,13 +394,15 @@ fn inverse_columns(
     let scale: Vec<f64> = diag.iter().map(|d| 1.0 / d.sqrt()).collect();
     let equilibrated = DMatrix::from_fn(n, n, |i, j| fim[(i, j)] * scale[i] * scale[j]);
 
-    // Step 2: Cholesky, with a pivot-ratio test for numerical singularity.
-    let Some(chol) = equilibrated.clone().cholesky() else {
-        return Err(null_space_error(&equilibrated, which, names));
+    // Step 2: Cholesky, with a pivot-ratio test for numerical singularity (the error paths
+    // rebuild the equilibrated matrix, which the factorisation consumes).
+    let equilibrate = || DMatrix::from_fn(n, n, |i, j| fim[(i, j)] * scale[i] * scale[j]);
+    let Some(chol) = equilibrated.cholesky() else {
+        return Err(null_space_error(&equilibrate(), which, names));
     };
     let pivots = chol.l_dirty().diagonal().map(|l| l * l);
     if pivots.min() < SINGULAR_PIVOT_RATIO * pivots.max() {
-        return Err(null_space_error(&equilibrated, which, names));
+        return Err(null_space_error(&equilibrate(), which, names));
     }
 
     // Step 3: solve for the wanted columns of the inverse and undo the equilibration:

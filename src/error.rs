@@ -14,7 +14,8 @@ pub enum InputError {
     #[error("{file}: {reason}")]
     Parse { file: String, reason: String },
     /// A file could not be read.
-    #[error("{}: {source}", path.display())]
+    /// (The cause is the source: printed with the error chain, not repeated here.)
+    #[error("cannot read {}", path.display())]
     Io {
         path: PathBuf,
         #[source]

@@ -43,7 +43,7 @@ pub enum PlotError {
     #[error("{location}: {reason}")]
     InvalidData { location: String, reason: String },
     /// A file could not be written or renamed into place.
-    #[error("cannot write {}: {source}", path.display())]
+    #[error("cannot write {}", path.display())]
     Io {
         path: PathBuf,
         #[source]

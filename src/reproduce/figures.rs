@@ -168,8 +168,14 @@ fn fig3(r: &Results) -> Figure {
     let (grid, words) = fig3_data(r);
     let mut series = Vec::new();
     for (k, (theta, dgain, cgain, err)) in words.iter().enumerate() {
+        // Path 0 is the UE (the LOS for BP), paths 1..K the targets.
+        let object = if k == 0 {
+            "UE".to_string()
+        } else {
+            format!("target {k}")
+        };
         series.push(Series {
-            label: format!("|a(x)ᴴ ȧ(θ_{k})|², θ_{k} = {theta:.2} rad"),
+            label: format!("|a(x)ᴴ ȧ(θ_{k})|², θ_{k} = {theta:.2} rad ({object})"),
             points: grid.iter().copied().zip(dgain.iter().copied()).collect(),
             style: Style {
                 color: k,

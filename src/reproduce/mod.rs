@@ -68,7 +68,8 @@ pub enum ReproduceError {
     Design(#[from] DesignError),
     #[error(transparent)]
     Plot(#[from] PlotError),
-    #[error("{}: {source}", path.display())]
+    // The cause is the source, printed by the caller with the error chain.
+    #[error("{}", path.display())]
     Io {
         path: PathBuf,
         source: std::io::Error,

@@ -270,18 +270,13 @@ fn fig4(r: &Results) -> Result<(HeatMapFigure, Vec<u8>), ReproduceError> {
                 .collect(),
         );
     }
-    let peak = raw
+    let (weakest, peak) = raw
         .iter()
         .flatten()
         .flatten()
-        .copied()
-        .fold(f64::NEG_INFINITY, f64::max);
-    let weakest = raw
-        .iter()
-        .flatten()
-        .flatten()
-        .copied()
-        .fold(f64::INFINITY, f64::min);
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+            (lo.min(v), hi.max(v))
+        });
     let floor_db = ((weakest - peak) / MAP_FLOOR_STEP_DB).floor() * MAP_FLOOR_STEP_DB;
     let floor_db = floor_db.clamp(MAP_FLOOR_DB, -MAP_FLOOR_STEP_DB);
     let mut markers = vec![

@@ -58,6 +58,16 @@ fn non_positive_radio_numbers_and_counts() {
             fragments: &["ue.n_antennas", "positive integer"],
         },
         Case {
+            from: "position_m = [0.0, 0.0]\nn_antennas = 16",
+            to: "position_m = [0.0, 0.0]\nn_antennas = 1",
+            fragments: &["bs.n_antennas", "at least 2 antennas"],
+        },
+        Case {
+            from: "n_antennas = 16\norientation_deg",
+            to: "n_antennas = 1\norientation_deg",
+            fragments: &["ue.n_antennas", "at least 2 antennas"],
+        },
+        Case {
             from: "noise_figure_db = 10.0",
             to: "noise_figure_db = -1.0",
             fragments: &["radio.noise_figure_db", "at least 0 dB"],

@@ -352,6 +352,47 @@ fn auto_falls_back_to_the_solver_when_the_direct_design_is_not_certified() {
     );
 }
 
+/// Targets crowded around the UE: Clarabel reports FDB-WCRB at α = 1 solved while the design's
+/// Frank–Wolfe gap is 1.7e-2. The conic report must then say reduced accuracy, and `auto` must
+/// return the better, certified direct design.
+#[test]
+fn an_uncertified_conic_design_is_not_shown_as_solved() {
+    let text = bpms::scenario::DEFAULT_SCENARIO_TOML
+        .replace("position_m = [-10.0, 15.0]", "position_m = [-5.5, 19.0]");
+    let scenario = Scenario::from_toml_str(&text, "crowded").unwrap();
+    let c = DesignContext::new(&scenario.scene(Some(1)).unwrap()).unwrap();
+    let conic = run(&c, Scheme::FdbWcrb, 1.0, Method::Solver);
+    let gap = conic.certificate.as_ref().unwrap().gap_rel;
+    // The premise of the case (with the pinned Clarabel 0.11): the solver says solved.
+    assert!(
+        conic.solver.detail.starts_with("Solved"),
+        "{}",
+        conic.solver.detail
+    );
+    assert!(
+        gap > bpms::design::certificate::CERTIFIED_GAP_REL,
+        "gap {gap:e}"
+    );
+    assert_eq!(
+        conic.solver.status,
+        SolveStatus::ReducedAccuracy,
+        "{:?}",
+        conic.solver
+    );
+    assert!(
+        conic.solver.detail.contains("not certified"),
+        "{}",
+        conic.solver.detail
+    );
+    let auto = run(&c, Scheme::FdbWcrb, 1.0, Method::Auto);
+    assert_eq!(auto.solver.status, SolveStatus::Solved, "{:?}", auto.solver);
+    let goal = Goal::Weighted { alpha: 1.0 };
+    assert!(objective_of(&auto.bounds, goal, false) <= objective_of(&conic.bounds, goal, false));
+    assert!(
+        auto.certificate.as_ref().unwrap().gap_rel <= bpms::design::certificate::CERTIFIED_GAP_REL
+    );
+}
+
 #[test]
 fn unsupported_goals_forms_and_schemes_are_input_errors() {
     let c = ctx(1);

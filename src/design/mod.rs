@@ -399,7 +399,7 @@ pub fn design(ctx: &DesignContext, request: &DesignRequest) -> Result<Design, De
         )
         .into());
     }
-    match request.scheme {
+    let outcome = match request.scheme {
         Scheme::FdbWcrb | Scheme::CpaWcrb | Scheme::Fusion => wcrb_design(ctx, request),
         other if mismatch::is_mismatch(other) => mismatch::design(ctx, request),
         Scheme::AnalogFdb | Scheme::AnalogCpa => analog::design(ctx, request),
@@ -413,7 +413,18 @@ pub fn design(ctx: &DesignContext, request: &DesignRequest) -> Result<Design, De
             }
             Err(DesignError::Unsupported(other))
         }
+    };
+    if let Ok(d) = &outcome {
+        tracing::info!(
+            scheme = %d.scheme,
+            goal = ?d.goal,
+            status = d.solver.status.as_str(),
+            method = %d.solver.method,
+            time_s = d.solver.time_s,
+            "design finished"
+        );
     }
+    outcome
 }
 
 /// Runs one design on a scene (sets up a [`DesignContext`] first).
@@ -432,16 +443,19 @@ fn wcrb_design(ctx: &DesignContext, request: &DesignRequest) -> Result<Design, D
     // Method::resolve picks quasi-newton for weighted goals only. Under `auto`, a direct design
     // that its gap does not certify is replaced by the conic reference, and the report says so.
     let mut fallback = None;
+    let mut direct_attempt = None;
     if let (Method::QuasiNewton, Goal::Weighted { alpha }) = (method, request.goal) {
         let d = direct_design(ctx, request.scheme, alpha, form, &request.direct)?;
         if request.method != Method::Auto || d.solver.status == SolveStatus::Solved {
             return Ok(d);
         }
+        tracing::info!(scheme = %request.scheme, alpha, "direct design not certified; solving the SDP");
         fallback = Some(format!(
             "the direct method ended {} ({}), so the conic solver ran instead",
             d.solver.status.as_str(),
             d.solver.detail
         ));
+        direct_attempt = Some(d);
     }
     let outcome = wcrb::solve(model, form, request.goal, fused, &request.solve)?;
     let method = match form {
@@ -463,6 +477,51 @@ fn wcrb_design(ctx: &DesignContext, request: &DesignRequest) -> Result<Design, D
     )?;
     let objective = objective_of(&d.bounds, request.goal, fused);
     d.solver.objective_mismatch_rel = Some((outcome.objective_m2 - objective).abs() / objective);
+
+    // A solve that the design's own certificate does not confirm is not shown as solved.
+    let gap_rel = d.certificate.as_ref().map_or(0.0, |c| c.gap_rel);
+    if d.solver.status == SolveStatus::Solved && gap_rel > certificate::CERTIFIED_GAP_REL {
+        d.solver.status = SolveStatus::ReducedAccuracy;
+        d.solver.detail = format!(
+            "{}; its Frank–Wolfe gap {gap_rel:.1e} exceeds {:.0e}, so it is not certified",
+            d.solver.detail,
+            certificate::CERTIFIED_GAP_REL
+        );
+    }
+
+    // Under auto, an uncertified conic design is compared with the direct method's (run now at
+    // an end point, or the attempt that sent it here), and the better one is kept.
+    let uncertified = d.solver.status == SolveStatus::ReducedAccuracy;
+    if let (Method::Auto, Goal::Weighted { alpha }, true) =
+        (request.method, request.goal, uncertified)
+    {
+        let q = match direct_attempt {
+            Some(q) => Some(q),
+            None if form != Form::Full => Some(direct_design(
+                ctx,
+                request.scheme,
+                alpha,
+                form,
+                &request.direct,
+            )?),
+            None => None,
+        };
+        if let Some(mut q) = q.filter(|q| objective_of(&q.bounds, request.goal, fused) < objective)
+        {
+            tracing::info!(scheme = %request.scheme, alpha, "conic design not certified; the direct design is better");
+            q.solver.detail = format!(
+                "{}; the conic solve was not certified either ({}), and this design is better",
+                q.solver.detail, d.solver.detail
+            );
+            if q.certificate
+                .as_ref()
+                .is_some_and(|c| c.gap_rel <= certificate::CERTIFIED_GAP_REL)
+            {
+                q.solver.status = SolveStatus::Solved;
+            }
+            return Ok(q);
+        }
+    }
     Ok(d)
 }
 

@@ -15,6 +15,7 @@ pub(super) fn validate(scenario: &Scenario) -> Result<(), InputError> {
     radio(&scenario.radio)?;
     point("bs.position_m", scenario.bs.position_m)?;
     count("bs.n_antennas", scenario.bs.n_antennas)?;
+    array("bs.n_antennas", scenario.bs.n_antennas)?;
     ue(&scenario.ue)?;
     for (i, target_config) in scenario.targets.iter().enumerate() {
         target(i, target_config)?;
@@ -47,6 +48,7 @@ fn radio(r: &RadioConfig) -> Result<(), InputError> {
 fn ue(u: &UeConfig) -> Result<(), InputError> {
     point("ue.position_m", u.position_m)?;
     count("ue.n_antennas", u.n_antennas)?;
+    array("ue.n_antennas", u.n_antennas)?;
     finite("ue.orientation_deg", u.orientation_deg)?;
     finite("ue.clock_bias_s", u.clock_bias_s)?;
     rcs("ue.rcs_m2", u.rcs_m2)
@@ -187,6 +189,21 @@ fn count(field: &str, n: i64) -> Result<(), InputError> {
             format!("must be a positive integer, got {n}"),
         )),
     }
+}
+
+/// An array that can measure an angle: with one antenna the steering vector does not depend on
+/// the angle, so every angle (and with it every position) is unidentifiable.
+fn array(field: &str, n: i64) -> Result<(), InputError> {
+    if n < 2 {
+        return Err(InputError::field(
+            field,
+            format!(
+                "needs at least 2 antennas to measure an angle, got {n} (one antenna leaves the \
+                 position unidentifiable)"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// A finite 2-D position.

@@ -7,7 +7,7 @@
 //! (**monostatic sensing, MS**). bpms computes the Cramér–Rao bounds (CRBs) of both tasks, and of
 //! their fusion, for a scene and a covariance.
 //!
-//! The model is that of [ZCZ25] as restated in the project's `MODEL.md`.
+//! The model is that of [ZCZ25], with the conventions the paper leaves open decided as below.
 //!
 //! ## Conventions
 //!
@@ -28,9 +28,10 @@
 //! ## Layout
 //!
 //! [`scenario`] (files, validation) → [`geometry`] (arrays, paths) → [`fim`] (Fisher information,
-//! bounds, gradients) → [`design`] (one scheme family per file) → [`solver`] (the Clarabel
-//! adapter: Hermitian variables, PSD packing, statuses) → [`sweep`] (trade-off curves) →
-//! [`plot`] (figures). The `bpms` binary is a thin layer over these.
+//! bounds, gradients) → [`design`] (one scheme family per file; how each design is computed,
+//! conic or direct, in [`design::method`]) → [`solver`] (the Clarabel adapter: Hermitian
+//! variables, PSD packing, statuses) → [`sweep`] (trade-off curves) → [`plot`] (figures) →
+//! [`reproduce`] (the paper's figures and claims). The `bpms` binary is a thin layer over these.
 //!
 //! ## Errors, outcomes, bugs
 //!

@@ -7,7 +7,7 @@
 //! (**monostatic sensing, MS**). bpms computes the Cramér–Rao bounds (CRBs) of both tasks, and of
 //! their fusion, for a scene and a covariance.
 //!
-//! The model is that of [ZCZ25], with the conventions the paper leaves open decided as below.
+//! The model is that of \[ZCZ25\], with the conventions the paper leaves open decided as below.
 //!
 //! ## Conventions
 //!
@@ -43,7 +43,7 @@
 //!
 //! ## References
 //!
-//! [ZCZ25] Zhang, Chen, Zheng, Ning, Niu, Wymeersch, Al-Naffouri, "Joint
+//! \[ZCZ25\] Zhang, Chen, Zheng, Ning, Niu, Wymeersch, Al-Naffouri, "Joint
 //! Bistatic Positioning and Monostatic Sensing: Optimized Beamforming and Performance Tradeoff",
 //! arXiv:2503.03220.
 

@@ -54,9 +54,9 @@
 //!    reducing the gap. The bracket [0, 1] makes its first two trial points the current point
 //!    (cached) and the full quasi-Newton step, so an accepted unit step costs one evaluation.
 //!    `h` is not convex in the factor, so an L-BFGS direction need not descend; a line search
-//!    that finds no acceptable step within [`MAX_EVALS_PER_LINE_SEARCH`] evaluations ends the
+//!    that finds no acceptable step within `MAX_EVALS_PER_LINE_SEARCH` (40) evaluations ends the
 //!    run, and L-BFGS starts again from the best point with fresh memory (a steepest-descent
-//!    step first), while that keeps lowering `h`, at most [`MAX_RESTARTS`] times.
+//!    step first), while that keeps lowering `h`, at most `MAX_RESTARTS` (20) times.
 //! 6. Return the best evaluated point (lowest `h` among those within the gap tolerance, else the
 //!    lowest `h`), scaled to spend `P_t` exactly. Solved iff its gap is within tolerance;
 //!    otherwise reduced accuracy, never solved.

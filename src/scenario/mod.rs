@@ -43,7 +43,7 @@ use crate::geometry::scene::{Point, Scene};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::path::Path;
 
-/// The default scenario of Section VII-A of [ZCZ25], as shipped in `scenarios/paper.toml`.
+/// The default scenario of Section VII-A of \[ZCZ25\], as shipped in `scenarios/paper.toml`.
 pub const DEFAULT_SCENARIO_TOML: &str = include_str!("../../scenarios/paper.toml");
 
 /// Name given to the embedded default scenario.

@@ -1,4 +1,4 @@
-//! Weighted-sum mismatch designs (Section IV of [ZCZ25], MODEL.md §4): blend the BP-optimal and
+//! Weighted-sum mismatch designs (Section IV of \[ZCZ25\], MODEL.md §4): blend the BP-optimal and
 //! MS-optimal designs instead of optimising the weighted bound.
 //!
 //! | scheme | problem | variable |

@@ -249,7 +249,7 @@ fn hermitian_basis(var: &HermitianVar, n_vars: usize) -> Vec<DMatrix<Complex64>>
 ///
 /// Each beam `ω_l` is lifted to `Q_l = [1; ω_l][1; ω_l]ᴴ` and relaxed to `Q_l ⪰ 0`, `[Q_l]₀₀ = 1`
 /// (19c): one Hermitian block of side `n_cols + 1` per beam. The relaxation is tight (a
-/// trust-region subproblem, [ZCZ25] citing strong duality), and `ω_l` is read off the first
+/// trust-region subproblem, \[ZCZ25\] citing strong duality), and `ω_l` is read off the first
 /// column of `Q_l`. Normalised coordinates: `Ω̃ = DΩ / √P_t`.
 ///
 /// # Panics

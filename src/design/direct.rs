@@ -40,7 +40,8 @@
 //!    `W` ([`BoundModel::gradients_w`]), `∇_Λ f` ([`BoundModel::gradient_wrt_reduced`]).
 //! 3. Chain rule: with `M = B̃B̃ᴴ` and `Λ = P_t Q M Qᴴ / tr M`,
 //!    `dh = Re tr(H dM) / (r π)`, so `∂h/∂Re B̃ = 2 Re(H B̃) / (r π)` and
-//!    `∂h/∂Im B̃ = 2 Im(H B̃) / (r π)`. Codebook form: `∂h/∂b_i = 2 b_i (P_t [∇_Λ f]_ii / G_ii − s) / (r π)`.
+//!    `∂h/∂Im B̃ = 2 Im(H B̃) / (r π)`. Codebook form:
+//!    `∂h/∂b_i = 2 b_i (P_t [∇_Λ f]_ii / G_ii − s) / (r π)`.
 //! 4. The relative Frank–Wolfe gap at the same point: `g = s − P_t min(0, λ_min(Qᴴ ∇_Λ f Q))`
 //!    (codebook: `min_i [∇_Λ f]_ii / G_ii`). Over the reduced set it equals the gap over all
 //!    covariances that [`crate::design::finish`] certifies, since `∇_V f = U Cᵀ Uᴴ` has the

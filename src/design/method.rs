@@ -5,7 +5,7 @@
 //! | `auto` (default) | all | the scheme's fast path, as [`Method::resolve`] picks it |
 //! | `closed-form` | mismatch | the closed forms of [`crate::design::mismatch`] |
 //! | `solver` | weighted-sum CRB, mismatch | the paper's SDP or QP on Clarabel (the reference) |
-//! | `quasi-newton` | weighted-sum CRB, weighted goals, reduced or codebook form | the direct method of [`crate::design::direct`] |
+//! | `quasi-newton` | weighted-sum CRB, weighted goals, reduced or codebook form | [`crate::design::direct`] |
 //!
 //! `auto` resolves to `closed-form` for the mismatch schemes, to `quasi-newton` for the
 //! weighted-sum CRB schemes with a weight `0 < α < 1` in the reduced or codebook form, and to

@@ -456,6 +456,9 @@ fn fig6(r: &Results) -> Figure {
             style: st,
         });
     }
+    // Drawn in reverse, so that the schemes nearest the front (FDB-WCRB, then the mismatch
+    // designs) lie on top of the others rather than under them.
+    all.reverse();
     let zoom: Vec<Series> = all
         .iter()
         .filter(|s| s.label.starts_with("fusion"))

@@ -400,18 +400,25 @@ fn inverse_columns(
     let Some(chol) = equilibrated.cholesky() else {
         return Err(null_space_error(&equilibrate(), which, names));
     };
-    let pivots = chol.l_dirty().diagonal().map(|l| l * l);
-    if pivots.min() < SINGULAR_PIVOT_RATIO * pivots.max() {
+    let l = chol.l_dirty();
+    let (pivot_min, pivot_max) = (0..n).fold((f64::INFINITY, 0.0_f64), |(lo, hi), i| {
+        let p = l[(i, i)] * l[(i, i)];
+        (lo.min(p), hi.max(p))
+    });
+    if pivot_min < SINGULAR_PIVOT_RATIO * pivot_max {
         return Err(null_space_error(&equilibrate(), which, names));
     }
 
-    // Step 3: solve for the wanted columns of the inverse and undo the equilibration:
+    // Step 3: solve for the wanted columns of the inverse in place and undo the equilibration:
     // I⁻¹ = S Â⁻¹ S.
-    let rhs = DMatrix::from_fn(n, n_wanted, |i, j| if i == j { 1.0 } else { 0.0 });
-    let cols = chol.solve(&rhs);
-    Ok(DMatrix::from_fn(n, n_wanted, |i, j| {
-        cols[(i, j)] * scale[i] * scale[j]
-    }))
+    let mut cols = DMatrix::from_fn(n, n_wanted, |i, j| if i == j { 1.0 } else { 0.0 });
+    chol.solve_mut(&mut cols);
+    for j in 0..n_wanted {
+        for i in 0..n {
+            cols[(i, j)] *= scale[i] * scale[j];
+        }
+    }
+    Ok(cols)
 }
 
 /// A [`SingularFimError`] naming the parameters of the weakest eigendirection.

@@ -479,15 +479,7 @@ fn wcrb_design(ctx: &DesignContext, request: &DesignRequest) -> Result<Design, D
     d.solver.objective_mismatch_rel = Some((outcome.objective_m2 - objective).abs() / objective);
 
     // A solve that the design's own certificate does not confirm is not shown as solved.
-    let gap_rel = d.certificate.as_ref().map_or(0.0, |c| c.gap_rel);
-    if d.solver.status == SolveStatus::Solved && gap_rel > certificate::CERTIFIED_GAP_REL {
-        d.solver.status = SolveStatus::ReducedAccuracy;
-        d.solver.detail = format!(
-            "{}; its Frank–Wolfe gap {gap_rel:.1e} exceeds {:.0e}, so it is not certified",
-            d.solver.detail,
-            certificate::CERTIFIED_GAP_REL
-        );
-    }
+    confirm_by_certificate(&mut d.solver, d.certificate.as_ref());
 
     // Under auto, an uncertified conic design is compared with the direct method's (run now at
     // an end point, or the attempt that sent it here), and the better one is kept.
@@ -523,6 +515,20 @@ fn wcrb_design(ctx: &DesignContext, request: &DesignRequest) -> Result<Design, D
         }
     }
     Ok(d)
+}
+
+/// Downgrades a solved report to reduced accuracy when the design's Frank–Wolfe certificate
+/// exceeds [`certificate::CERTIFIED_GAP_REL`], saying why in its detail.
+fn confirm_by_certificate(report: &mut SolverReport, certificate: Option<&Certificate>) {
+    let gap_rel = certificate.map_or(0.0, |c| c.gap_rel);
+    if report.status == SolveStatus::Solved && gap_rel > certificate::CERTIFIED_GAP_REL {
+        report.status = SolveStatus::ReducedAccuracy;
+        report.detail = format!(
+            "{}; its Frank–Wolfe gap {gap_rel:.1e} exceeds {:.0e}, so it is not certified",
+            report.detail,
+            certificate::CERTIFIED_GAP_REL
+        );
+    }
 }
 
 /// A weighted-sum CRB design by the direct method ([`direct`]).
@@ -651,4 +657,47 @@ pub fn finish(
         trace: None,
         analog: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn certificate(gap_rel: f64) -> Certificate {
+        Certificate {
+            objective_m2: 1.0,
+            gap_m2: gap_rel,
+            gap_rel,
+        }
+    }
+
+    #[test]
+    fn a_solved_report_is_downgraded_only_above_the_certified_gap() {
+        let solved = SolverReport::closed_form("test", 0.0);
+        let limit = certificate::CERTIFIED_GAP_REL;
+        for (gap, expected) in [
+            (0.5 * limit, SolveStatus::Solved),
+            (limit, SolveStatus::Solved),
+            (2.0 * limit, SolveStatus::ReducedAccuracy),
+        ] {
+            let mut r = solved.clone();
+            confirm_by_certificate(&mut r, Some(&certificate(gap)));
+            assert_eq!(r.status, expected, "gap {gap:e}");
+            assert_eq!(
+                r.detail.contains("not certified"),
+                expected != SolveStatus::Solved
+            );
+        }
+        // No certificate (caps, mismatch): nothing to confirm against.
+        let mut r = solved.clone();
+        confirm_by_certificate(&mut r, None);
+        assert_eq!(r.status, SolveStatus::Solved);
+        // A status other than solved is left as the solver said.
+        let mut r = SolverReport {
+            status: SolveStatus::Failed,
+            ..solved
+        };
+        confirm_by_certificate(&mut r, Some(&certificate(1.0)));
+        assert_eq!(r.status, SolveStatus::Failed);
+    }
 }

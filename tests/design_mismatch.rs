@@ -197,29 +197,36 @@ fn mismatch_schemes_take_a_weight_not_a_cap() {
     }
 }
 
+/// Runs `scheme` at `alpha` by its closed form and by its solver form, checks that the solver
+/// form has a solution and that both reach the same bounds to `tol` (relative); returns both.
+fn methods_agree(ctx: &DesignContext, scheme: Scheme, alpha: f64, tol: f64) -> (Design, Design) {
+    let cf = run(ctx, scheme, alpha, Method::ClosedForm);
+    let sol = run(ctx, scheme, alpha, Method::Solver);
+    assert!(
+        sol.solver.status.has_solution(),
+        "{scheme} {alpha}: {:?}",
+        sol.solver
+    );
+    let k = ctx.model.n_targets();
+    for (what, a, b) in [
+        ("BP", sol.bounds.crb_bp_m2, cf.bounds.crb_bp_m2),
+        ("MS", sol.bounds.crb_ms_m2, cf.bounds.crb_ms_m2),
+    ] {
+        assert!(
+            rel(a, b) <= tol,
+            "{scheme} K = {k} alpha = {alpha}: CRB_{what} solver {a:e} vs closed form {b:e}"
+        );
+    }
+    (cf, sol)
+}
+
 /// WCM: the closed form and the QP (22) / the CPA QP reach the same bounds.
 #[test]
 fn wcm_closed_form_matches_solver() {
     for ctx in contexts() {
         for scheme in [Scheme::FdbWcm, Scheme::CpaWcm] {
             for alpha in INTERIOR_ALPHAS {
-                let cf = run(ctx, scheme, alpha, Method::ClosedForm);
-                let sol = run(ctx, scheme, alpha, Method::Solver);
-                assert!(
-                    sol.solver.status.has_solution(),
-                    "{scheme} {alpha}: {:?}",
-                    sol.solver
-                );
-                let k = ctx.model.n_targets();
-                for (what, a, b) in [
-                    ("BP", sol.bounds.crb_bp_m2, cf.bounds.crb_bp_m2),
-                    ("MS", sol.bounds.crb_ms_m2, cf.bounds.crb_ms_m2),
-                ] {
-                    assert!(
-                        rel(a, b) <= WCM_BOUND_REL,
-                        "{scheme} K = {k} alpha = {alpha}: CRB_{what} solver {a:e} vs closed form {b:e}"
-                    );
-                }
+                methods_agree(ctx, scheme, alpha, WCM_BOUND_REL);
             }
         }
     }
@@ -247,23 +254,8 @@ fn wbf_closed_form_matches_solver() {
             (Scheme::CpaWbf, &cpa_bp, &cpa_ms),
         ] {
             for alpha in INTERIOR_ALPHAS {
-                let cf = run(ctx, scheme, alpha, Method::ClosedForm);
-                let sol = run(ctx, scheme, alpha, Method::Solver);
-                assert!(
-                    sol.solver.status.has_solution(),
-                    "{scheme} {alpha}: {:?}",
-                    sol.solver
-                );
+                let (cf, sol) = methods_agree(ctx, scheme, alpha, WBF_BOUND_REL);
                 let k = ctx.model.n_targets();
-                for (what, a, b) in [
-                    ("BP", sol.bounds.crb_bp_m2, cf.bounds.crb_bp_m2),
-                    ("MS", sol.bounds.crb_ms_m2, cf.bounds.crb_ms_m2),
-                ] {
-                    assert!(
-                        rel(a, b) <= WBF_BOUND_REL,
-                        "{scheme} K = {k} alpha = {alpha}: CRB_{what} solver {a:e} vs closed form {b:e}"
-                    );
-                }
                 let obj_cf = mismatch_of(alpha, &designed_f(&cf, n_cols), f_bp, f_ms) / budget;
                 let obj_sol = mismatch_of(alpha, &designed_f(&sol, n_cols), f_bp, f_ms) / budget;
                 assert!(

@@ -2,7 +2,7 @@
 
 mod cli_common;
 
-use cli_common::{bpms, stderr, stdout};
+use cli_common::{bpms, stderr, stdout, TRADEOFF_COLUMNS};
 use serde_json::Value;
 
 #[test]
@@ -147,18 +147,7 @@ fn sweep_writes_csv_and_plots() {
     assert!(o.status.success(), "{}", stderr(&o));
     let mut r = csv::Reader::from_path(out.join("tradeoff.csv")).unwrap();
     let header: Vec<String> = r.headers().unwrap().iter().map(str::to_owned).collect();
-    for col in [
-        "scheme",
-        "n_targets",
-        "alpha",
-        "crb_bp_m2",
-        "crb_ms_m2",
-        "peb_bp_m",
-        "peb_ms_m",
-        "status",
-        "method",
-        "time_s",
-    ] {
+    for col in TRADEOFF_COLUMNS {
         assert!(header.iter().any(|h| h == col), "column {col}");
     }
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();

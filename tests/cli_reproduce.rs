@@ -3,7 +3,7 @@
 
 mod cli_common;
 
-use cli_common::{bpms, stderr, stdout};
+use cli_common::{bpms, stderr, stdout, TRADEOFF_COLUMNS};
 
 fn rows(path: &std::path::Path) -> (Vec<String>, Vec<csv::StringRecord>) {
     let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -56,18 +56,16 @@ fn reduced_reproduce_writes_every_figure_and_table() {
     let (h, r) = rows(&out.join("fig4.csv"));
     assert_eq!(h, ["design", "alpha", "x_m", "y_m", "gain_db_re_max"]);
     assert_eq!(r.len(), 8 * grid * grid);
+    // Gains are in dB below the strongest value of all eight maps, floored at most 40 dB down:
+    // the largest is 0 dB and every value lies in [-40, 0).
+    let gains: Vec<f64> = r.iter().map(|row| row[4].parse().unwrap()).collect();
+    let top = gains.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let low = gains.iter().copied().fold(f64::INFINITY, f64::min);
+    assert!(top.abs() < 1e-9, "strongest gain {top} dB");
+    assert!((-40.0..0.0).contains(&low), "weakest gain {low} dB");
     // Trade-offs: eight schemes × K × α, plus Fusion at the largest K.
     let (h, r) = rows(&out.join("tradeoff.csv"));
-    for col in [
-        "scheme",
-        "n_targets",
-        "alpha",
-        "crb_bp_m2",
-        "crb_ms_m2",
-        "peb_bp_m",
-        "peb_ms_m",
-        "status",
-    ] {
+    for col in TRADEOFF_COLUMNS {
         assert!(h.iter().any(|c| c == col), "{col}");
     }
     assert_eq!(r.len(), 8 * targets.len() * n_alphas + n_alphas);

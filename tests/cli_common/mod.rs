@@ -6,6 +6,21 @@ use bpms::scenario::DEFAULT_SCENARIO_TOML;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The columns every `tradeoff.csv` must have (`bpms sweep` and `bpms reproduce`), as the
+/// issues specify them; stated here, not read from the library, so that a dropped column fails.
+pub const TRADEOFF_COLUMNS: [&str; 10] = [
+    "scheme",
+    "n_targets",
+    "alpha",
+    "crb_bp_m2",
+    "crb_ms_m2",
+    "peb_bp_m",
+    "peb_ms_m",
+    "status",
+    "method",
+    "time_s",
+];
+
 /// Runs `bpms` with `args`.
 pub fn bpms(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_bpms"))

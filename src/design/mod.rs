@@ -14,10 +14,13 @@
 //! staying below the cap (ε-constraint design).
 //!
 //! How each design is computed is its [`Method`] ([`method`]): by default the weighted-sum CRB
-//! schemes with a weight run the direct method of [`direct`] (L-BFGS, milliseconds), caps and
-//! the full form their SDPs on Clarabel, and the mismatch schemes their closed forms. The conic
-//! solves stay selectable (`Method::Solver`) as the reference the fast paths are tested
-//! against, and every design's report names the method that produced it.
+//! schemes with a weight 0 < α < 1 run the direct method of [`direct`] (L-BFGS, milliseconds);
+//! the end points α = 0 and 1, caps and the full form run their SDPs on Clarabel; the mismatch
+//! schemes run their closed forms. The conic solves stay selectable (`Method::Solver`) as the
+//! reference the fast paths are tested against, and every design's report names the method
+//! that produced it. A conic design is shown solved only when its own Frank–Wolfe certificate
+//! confirms it ([`certificate::CERTIFIED_GAP_REL`]); under `auto`, an uncertified design from
+//! either method is compared with the other method's and the better one kept.
 
 pub mod analog;
 pub mod beamformer;
@@ -126,7 +129,8 @@ impl std::fmt::Display for Scheme {
 pub struct DesignRequest {
     pub scheme: Scheme,
     pub goal: Goal,
-    /// Full or reduced covariance for the FDB schemes (ignored by CPA).
+    /// Reduced (`V = UΛUᴴ`, the default) or full covariance; the full form is a check of the
+    /// reduced one and applies to FDB-WCRB and Fusion only (any other scheme: an input error).
     pub form: Form,
     /// How the design is computed; [`Method::Auto`] picks the scheme's fast path (see
     /// [`method`]).
